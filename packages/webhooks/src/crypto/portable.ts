@@ -1,0 +1,30 @@
+import { utf8Encode } from '../encoding/utf8.js';
+import { WebhookConfigError } from '../errors.js';
+import { hmacSha256 } from './sha256.js';
+import type { SignedContent, SyncCrypto } from './types.js';
+
+function bytesOf(content: SignedContent): Uint8Array[] {
+  const body = typeof content.body === 'string' ? utf8Encode(content.body) : content.body;
+  return [utf8Encode(content.prefix), body];
+}
+
+const noEd25519 = (): never => {
+  throw new WebhookConfigError(
+    'unsupported_runtime',
+    'ed25519 (whpk_/whsk_) keys need WebCrypto on a runtime without node:crypto: use verifyAsync, signAsync or unwrapAsync.',
+  );
+};
+
+/** Synchronous crypto in plain JavaScript: HMAC only. */
+export const portableCrypto: SyncCrypto = {
+  name: 'portable',
+  hmacSha256: (key, content) => hmacSha256(key.secret, ...bytesOf(content)),
+  ed25519Sign: noEd25519,
+  ed25519Verify: noEd25519,
+  equal(a, b) {
+    if (a.length !== b.length) return false;
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+    return diff === 0;
+  },
+};

@@ -1,0 +1,17 @@
+import type { Ed25519Key, HmacKey } from '../signature/keys.js';
+
+/** What is signed: `{id}.{timestamp}.` followed by the exact body. */
+export interface SignedContent {
+  readonly prefix: string;
+  readonly body: string | Uint8Array;
+}
+
+/** Synchronous primitives; `node:crypto` where the runtime has it, portable code elsewhere. */
+export interface SyncCrypto {
+  readonly name: 'node' | 'portable';
+  hmacSha256(key: HmacKey, content: SignedContent): Uint8Array;
+  ed25519Sign(key: Ed25519Key, content: SignedContent): Uint8Array;
+  ed25519Verify(key: Ed25519Key, content: SignedContent, signature: Uint8Array): boolean;
+  /** Constant-time comparison of two equal-length byte strings. */
+  equal(a: Uint8Array, b: Uint8Array): boolean;
+}

@@ -1,0 +1,66 @@
+import { syncCrypto } from '../crypto/sync.js';
+import { ed25519VerifyAsync, hmacVerifyAsync } from '../crypto/web.js';
+import type { HmacKey } from './keys.js';
+import {
+  noMatchingSignature,
+  type PreparedVerification,
+  prepareVerification,
+  type VerifiedDelivery,
+  type VerifyOptions,
+} from './verify-core.js';
+
+function matches(prepared: PreparedVerification): boolean {
+  // Each HMAC is computed once per key, however many v1 entries the header carries.
+  const digests = new Map<HmacKey, Uint8Array>();
+  for (const entry of prepared.entries) {
+    for (const key of prepared.keys) {
+      if (entry.version === 'v1' && key.kind === 'hmac') {
+        let digest = digests.get(key);
+        if (!digest) {
+          digest = syncCrypto.hmacSha256(key, prepared.content);
+          digests.set(key, digest);
+        }
+        if (syncCrypto.equal(digest, entry.signature)) return true;
+      } else if (entry.version === 'v1a' && key.kind === 'ed25519') {
+        if (syncCrypto.ed25519Verify(key, prepared.content, entry.signature)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Verifies a Standard Webhooks delivery over the exact body bytes. Throws
+ * `WebhookVerificationError` (with the official libraries' messages) or `WebhookConfigError`.
+ */
+export function verify(options: VerifyOptions): VerifiedDelivery {
+  const prepared = prepareVerification(options);
+  checkSignatures(prepared);
+  return prepared.delivery;
+}
+
+/** {@link verify} on WebCrypto, for runtimes without `node:crypto`. Same checks, same errors. */
+export async function verifyAsync(options: VerifyOptions): Promise<VerifiedDelivery> {
+  const prepared = prepareVerification(options);
+  await checkSignaturesAsync(prepared);
+  return prepared.delivery;
+}
+
+/** Throws unless a signature entry matches a key (synchronous crypto). */
+export function checkSignatures(prepared: PreparedVerification): void {
+  if (!matches(prepared)) throw noMatchingSignature(prepared);
+}
+
+/** Throws unless a signature entry matches a key (WebCrypto). */
+export async function checkSignaturesAsync(prepared: PreparedVerification): Promise<void> {
+  for (const entry of prepared.entries) {
+    for (const key of prepared.keys) {
+      if (entry.version === 'v1' && key.kind === 'hmac') {
+        if (await hmacVerifyAsync(key, prepared.content, entry.signature)) return;
+      } else if (entry.version === 'v1a' && key.kind === 'ed25519') {
+        if (await ed25519VerifyAsync(key, prepared.content, entry.signature)) return;
+      }
+    }
+  }
+  throw noMatchingSignature(prepared);
+}
