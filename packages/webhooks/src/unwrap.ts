@@ -1,3 +1,4 @@
+import { WebhookConfigError, WebhookVerificationError } from './errors.js';
 import type { KnownWebhookEvent, WebhookEvent } from './events/types.js';
 import type { UnknownEventsPolicy } from './events/validate.js';
 import { parseBody } from './parse.js';
@@ -24,7 +25,21 @@ export interface UnwrapOptions {
 
 function prepare(body: WebhookBody, options: UnwrapOptions | undefined) {
   const { headers, key, tolerance, now } = options ?? ({} as Partial<UnwrapOptions>);
-  return prepareVerification({ body, headers: headers as HeadersInput, key, tolerance, now });
+  // The SDK's own messages for these two misuses, so code and tests written against it keep working.
+  if (headers === undefined || headers === null) {
+    throw new WebhookVerificationError(
+      'missing_headers',
+      'Webhook headers are required in order to verify the signature',
+      {
+        missing: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
+        reason: 'no headers were passed to unwrap',
+      },
+    );
+  }
+  if (key === '' || key === null) {
+    throw new WebhookConfigError('missing_key', 'Webhook key must not be null or empty in order to unwrap');
+  }
+  return prepareVerification({ body, headers, key, tolerance, now });
 }
 
 /**

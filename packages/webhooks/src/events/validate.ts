@@ -64,18 +64,12 @@ export function findPayloadIssue(value: unknown, unknownEvents: UnknownEventsPol
   }
   const baseIssue = checkString(data, 'id', 'data.') ?? checkString(data, 'organization_id', 'data.');
   if (baseIssue) return baseIssue;
-  if (definition === undefined) {
-    // Unknown types must still honour the envelope contract; workspace_id is optional for them.
-    if (data.workspace_id !== undefined && typeof data.workspace_id !== 'string') {
-      return issue('data.workspace_id', 'a string', data.workspace_id);
-    }
-    return undefined;
+  // workspace_id is required except on organization-level and unknown types; where present it is a string.
+  const workspaceRequired = definition !== undefined && definition.workspace !== false;
+  if ((workspaceRequired || data.workspace_id !== undefined) && typeof data.workspace_id !== 'string') {
+    return issue('data.workspace_id', 'a string', data.workspace_id);
   }
-  if (definition.workspace !== false) {
-    const workspaceIssue = checkString(data, 'workspace_id', 'data.');
-    if (workspaceIssue) return workspaceIssue;
-  }
-  if (definition.extra) {
+  if (definition?.extra) {
     for (const field in definition.extra) {
       const extraIssue = checkString(data, field, 'data.');
       if (extraIssue) return extraIssue;

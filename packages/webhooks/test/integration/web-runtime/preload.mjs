@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register('./block-node-builtins.mjs', import.meta.url);
