@@ -2,6 +2,16 @@
 // build runs on Node, Bun, Deno, Workers and browsers (node:crypto is used only where present).
 
 export {
+  type ClaimResult,
+  claimToken,
+  DEDUPE_DEFAULTS,
+  type DedupeStore,
+  type DedupeTimingOptions,
+  dedupeTiming,
+  MemoryDedupeStore,
+  type MemoryDedupeStoreOptions,
+} from './dedupe/index.js';
+export {
   type ConfigErrorCode,
   type PayloadErrorCode,
   type VerificationErrorCode,
@@ -36,6 +46,22 @@ export type {
 } from './events/types.js';
 export { type UnknownEventsPolicy, type ValidateOptions, validateEvent } from './events/validate.js';
 export { type ParseOptions, parseUnverified } from './parse.js';
+export {
+  type AnyEventHandler,
+  type Delivery,
+  type ErrorContext,
+  type ErrorHandler,
+  type EventPattern,
+  type EventPrefix,
+  type Handler,
+  type Logger,
+  type ReceiveError,
+  type ReceiveResult,
+  type TypesOf,
+  WebhookHandlerError,
+  Webhooks,
+  type WebhooksOptions,
+} from './router/index.js';
 export type { WebhookBody } from './signature/body.js';
 export type { HeadersInput } from './signature/headers.js';
 export { type KeyInput, SIGNING_KEY_ENV } from './signature/keys.js';

@@ -1,0 +1,10 @@
+export {
+  type ClaimResult,
+  claimToken,
+  DEDUPE_DEFAULTS,
+  type DedupeStore,
+  type DedupeTimingOptions,
+  dedupeTiming,
+} from './dedupe-store.js';
+export { MemoryDedupeStore, type MemoryDedupeStoreOptions } from './memory-dedupe-store.js';
+export { type DedupeOutcome, runOnce } from './run-once.js';

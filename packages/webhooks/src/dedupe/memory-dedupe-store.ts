@@ -1,0 +1,88 @@
+import {
+  type ClaimResult,
+  claimToken,
+  type DedupeStore,
+  type DedupeTimingOptions,
+  dedupeTiming,
+} from './dedupe-store.js';
+
+/** Options of {@link MemoryDedupeStore}. */
+export interface MemoryDedupeStoreOptions extends DedupeTimingOptions {
+  /** The most ids kept; the least recently used go first (default 10 000). */
+  maxEntries?: number;
+  /** The clock in epoch milliseconds (default `Date.now`); injectable for tests. */
+  now?: () => number;
+}
+
+interface Entry {
+  state: 'processing' | 'completed';
+  token: string;
+  expiresAt: number;
+}
+
+/**
+ * The default store: a bounded LRU with TTL in this process's memory. It deduplicates within
+ * one process only; with several replicas use a shared store from `@hookline/stores`.
+ */
+export class MemoryDedupeStore implements DedupeStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #ttlMs: number;
+  readonly #leaseMs: number;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+
+  constructor(options: MemoryDedupeStoreOptions = {}) {
+    const { ttlMs, leaseMs } = dedupeTiming(options);
+    this.#ttlMs = ttlMs;
+    this.#leaseMs = leaseMs;
+    this.#maxEntries = Math.max(1, Math.floor(options.maxEntries ?? 10_000));
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** How many ids are held (expired ones may still be counted until touched). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async claim(id: string): Promise<ClaimResult> {
+    const now = this.#now();
+    const entry = this.#entries.get(id);
+    if (entry && entry.expiresAt > now) {
+      if (entry.state === 'completed') {
+        this.#touch(id, entry);
+        return { status: 'completed' };
+      }
+      return { status: 'in_progress', retryAfterMs: entry.expiresAt - now };
+    }
+    const token = claimToken();
+    this.#set(id, { state: 'processing', token, expiresAt: now + this.#leaseMs });
+    return { status: 'claimed', token };
+  }
+
+  async complete(id: string, token: string): Promise<void> {
+    // Even a holder whose lease was taken over completes: the work is done either way, and
+    // remembering it stops further duplicates. The token only guards `release`.
+    void token;
+    this.#set(id, { state: 'completed', token, expiresAt: this.#now() + this.#ttlMs });
+  }
+
+  async release(id: string, token: string): Promise<void> {
+    const entry = this.#entries.get(id);
+    if (entry?.state === 'processing' && entry.token === token) this.#entries.delete(id);
+  }
+
+  #touch(id: string, entry: Entry): void {
+    // Map keeps insertion order: re-inserting moves the id to the most recently used end.
+    this.#entries.delete(id);
+    this.#entries.set(id, entry);
+  }
+
+  #set(id: string, entry: Entry): void {
+    this.#entries.delete(id);
+    this.#entries.set(id, entry);
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.#entries.delete(oldest);
+    }
+  }
+}
