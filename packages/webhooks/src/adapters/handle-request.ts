@@ -66,10 +66,7 @@ export async function handleRequest(
 }
 
 function tooLarge(limit: number): HttpResponse {
-  return errorResponse(413, 'payload_too_large', `The body exceeds the limit of ${limit} bytes.`, {
-    // Closing the connection spares reading the rest of an oversized upload.
-    connection: 'close',
-  });
+  return errorResponse(413, 'payload_too_large', `The body exceeds the limit of ${limit} bytes.`);
 }
 
 /** Maps a failure to its status: 400 for a bad delivery, 500 for our side so the sender retries. */

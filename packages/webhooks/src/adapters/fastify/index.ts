@@ -51,6 +51,8 @@ export function createFastifyPlugin(
       // handleRequest only returns undefined for a path mismatch, which cannot happen without a path.
       if (!response) return reply.code(404).send();
       reply.code(response.status).headers(response.headers);
+      // Drain (never buffer) what is left of an upload answered early, as the node adapter does.
+      if (!request.raw.readableEnded) request.raw.resume();
       return reply.send(response.body);
     };
     instance.route({ method: METHODS, url: path, handler });

@@ -13,10 +13,21 @@ export type { NodeRequest } from './read-node-body.js';
 /** A node:http request listener that also works as Express/Connect middleware. */
 export type NodeMiddleware = (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void>;
 
-function send(res: ServerResponse, response: HttpResponse): void {
-  if (res.headersSent) return;
-  res.writeHead(response.status, response.headers);
-  res.end(response.body);
+function send(req: NodeRequest, res: ServerResponse, response: HttpResponse): void {
+  if (!res.headersSent) {
+    res.writeHead(response.status, response.headers);
+    res.end(response.body);
+  }
+  discardRest(req);
+}
+
+/**
+ * After an early answer (413, 415, 405) the rest of the upload is drained and dropped, never
+ * buffered, so a keep-alive connection stays usable. Closing the socket instead can reset the
+ * connection before the client has read the status.
+ */
+function discardRest(req: NodeRequest): void {
+  if (!req.readableEnded) req.resume();
 }
 
 /**
@@ -41,8 +52,8 @@ export function createNodeMiddleware(webhooks: Webhooks, options: ReceiverOption
       },
       options,
     );
-    if (response) send(res, response);
+    if (response) send(req, res, response);
     else if (next) next();
-    else send(res, errorResponse(404, 'not_found', 'Not found.'));
+    else send(req, res, errorResponse(404, 'not_found', 'Not found.'));
   };
 }

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryDedupeStore, WebhookConfigError } from '../../../src/index.js';
+
+function clock(start = 1_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('MemoryDedupeStore', () => {
+  it('claims once, reports in_progress with the lease left, then completed', async () => {
+    const time = clock();
+    const store = new MemoryDedupeStore({ leaseSeconds: 10, now: time.now });
+    const claim = await store.claim('whe_1');
+    expect(claim.status).toBe('claimed');
+    time.advance(4000);
+    expect(await store.claim('whe_1')).toEqual({ status: 'in_progress', retryAfterMs: 6000 });
+    if (claim.status === 'claimed') await store.complete('whe_1', claim.token);
+    expect(await store.claim('whe_1')).toEqual({ status: 'completed' });
+  });
+
+  it('lets a new delivery claim after the lease of a crashed one expires', async () => {
+    const time = clock();
+    const store = new MemoryDedupeStore({ leaseSeconds: 10, now: time.now });
+    const crashed = await store.claim('whe_1');
+    time.advance(10_001);
+    const next = await store.claim('whe_1');
+    expect(next.status).toBe('claimed');
+    // The crashed holder coming back cannot release the new holder's claim.
+    if (crashed.status === 'claimed') await store.release('whe_1', crashed.token);
+    expect((await store.claim('whe_1')).status).toBe('in_progress');
+  });
+
+  it('forgets completed ids after the TTL', async () => {
+    const time = clock();
+    const store = new MemoryDedupeStore({ ttlSeconds: 60, now: time.now });
+    const claim = await store.claim('whe_1');
+    if (claim.status === 'claimed') await store.complete('whe_1', claim.token);
+    time.advance(59_000);
+    expect((await store.claim('whe_1')).status).toBe('completed');
+    time.advance(1_001);
+    expect((await store.claim('whe_1')).status).toBe('claimed');
+  });
+
+  it('is bounded: the least recently used ids are evicted first', async () => {
+    const store = new MemoryDedupeStore({ maxEntries: 3 });
+    for (const id of ['a', 'b', 'c']) {
+      const claim = await store.claim(id);
+      if (claim.status === 'claimed') await store.complete(id, claim.token);
+    }
+    expect((await store.claim('a')).status).toBe('completed'); // touches a: b is now the oldest
+    const d = await store.claim('d');
+    expect(d.status).toBe('claimed');
+    expect(store.size).toBe(3);
+    expect((await store.claim('b')).status).toBe('claimed');
+    expect((await store.claim('a')).status).toBe('completed');
+  });
+
+  it('rejects nonsensical timings', () => {
+    expect(() => new MemoryDedupeStore({ ttlSeconds: 0 })).toThrow(WebhookConfigError);
+    expect(() => new MemoryDedupeStore({ leaseSeconds: Number.NaN })).toThrow(/leaseSeconds/);
+  });
+});

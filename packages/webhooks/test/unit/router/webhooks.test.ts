@@ -1,0 +1,291 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  type EventOf,
+  type Handler,
+  isKnownEvent,
+  MemoryDedupeStore,
+  type TypesMatching,
+  WebhookConfigError,
+  type WebhookEvent,
+  WebhookHandlerError,
+  WebhookPayloadError,
+  Webhooks,
+  WebhookVerificationError,
+} from '../../../src/index.js';
+import { createTestDelivery, generateSecret } from '../../../src/testing/index.js';
+
+const key = generateSecret();
+const quiet = { warn: () => undefined, error: () => undefined };
+
+// SignedHeaders is an interface, which TypeScript does not treat as a Record (reported upstream).
+function delivery(type: string, options: { id?: string; data?: Record<string, unknown> } = {}) {
+  const { body, headers, event } = createTestDelivery({ type, key, ...options });
+  return { body, headers: headers as unknown as Record<string, string>, event: event as unknown as WebhookEvent };
+}
+
+describe('Webhooks routing', () => {
+  it('runs the handlers of the event type with the narrowed event, and onAny alongside', async () => {
+    const webhooks = new Webhooks({ key, log: quiet });
+    const seen: string[] = [];
+    webhooks.on('vault_credential.refresh_failed', (event) => {
+      expectTypeOf(event.data.vault_id).toEqualTypeOf<string>();
+      seen.push(`typed:${event.data.vault_id}`);
+    });
+    webhooks.on('session.created', () => seen.push('wrong type'));
+    webhooks.onAny((event) => seen.push(`any:${String(event.data.type)}`));
+    const d = delivery('vault_credential.refresh_failed', { data: { vault_id: 'vlt_1' } });
+    const result = await webhooks.verifyAndReceive(d);
+    expect(result.status).toBe('processed');
+    expect(seen.sort()).toEqual(['any:vault_credential.refresh_failed', 'typed:vlt_1']);
+  });
+
+  it('matches lists and resource wildcards, and a wildcard handler runs once per event', async () => {
+    const webhooks = new Webhooks({ key, dedupe: false });
+    const seen: string[] = [];
+    webhooks.on('session.*', (event) => {
+      expectTypeOf(event.data.type).toEqualTypeOf<TypesMatching<'session.*'>>();
+      seen.push(`session:${event.data.type}`);
+    });
+    webhooks.on(['vault.created', 'vault.deleted'], (event) => {
+      expectTypeOf(event.data.type).toEqualTypeOf<'vault.created' | 'vault.deleted'>();
+      seen.push(`vault:${event.data.type}`);
+    });
+    for (const type of ['session.thread_created', 'vault.deleted', 'vault.archived']) {
+      await webhooks.verifyAndReceive(delivery(type));
+    }
+    expect(seen).toEqual(['session:session.thread_created', 'vault:vault.deleted']);
+  });
+
+  it('sends events without a handler, and unknown types, to onUnhandled; onAny does not count as handled', async () => {
+    const webhooks = new Webhooks({ key, dedupe: false });
+    const unhandled: Array<[string, boolean]> = [];
+    webhooks.on('session.created', () => undefined);
+    webhooks.onAny(() => undefined);
+    webhooks.onUnhandled((event) => unhandled.push([String(event.data.type), isKnownEvent(event)]));
+    await webhooks.verifyAndReceive(delivery('session.created'));
+    await webhooks.verifyAndReceive(delivery('vault.created'));
+    await webhooks.verifyAndReceive(delivery('widget.exploded'));
+    expect(unhandled).toEqual([
+      ['vault.created', true],
+      ['widget.exploded', false],
+    ]);
+  });
+
+  it('rejects patterns that match no known type, naming onUnhandled as the way for new types', () => {
+    const webhooks = new Webhooks({ key });
+    // @ts-expect-error a typo is a type error too
+    expect(() => webhooks.on('session.craeted', () => undefined)).toThrow(WebhookConfigError);
+    // @ts-expect-error no such resource
+    expect(() => webhooks.on('widget.*', () => undefined)).toThrow(/onUnhandled/);
+  });
+
+  it('removeListener removes a handler from given types or from everywhere', async () => {
+    const webhooks = new Webhooks({ key, dedupe: false });
+    let runs = 0;
+    const handler = () => {
+      runs++;
+    };
+    webhooks.on(['session.created', 'session.deleted'], handler);
+    webhooks.onAny(handler);
+    webhooks.removeListener('session.created', handler);
+    await webhooks.verifyAndReceive(delivery('session.created'));
+    expect(runs).toBe(1); // onAny only
+    webhooks.removeListener(handler);
+    await webhooks.verifyAndReceive(delivery('session.deleted'));
+    expect(runs).toBe(1);
+  });
+
+  it('runs matching handlers concurrently and reports every failure in one WebhookHandlerError', async () => {
+    const webhooks = new Webhooks({ key, dedupe: false });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const finished: string[] = [];
+    // The first handler waits for the second to start: this only completes if they run concurrently.
+    webhooks.on('session.created', async () => {
+      await gate;
+      finished.push('slow');
+      throw new Error('first failure');
+    });
+    webhooks.on('session.created', () => {
+      release();
+      finished.push('fast');
+    });
+    webhooks.onAny(() => {
+      throw new Error('second failure');
+    });
+    const errors: unknown[] = [];
+    webhooks.onError((error, context) => {
+      errors.push(error);
+      expect(context.event?.data.type).toBe('session.created');
+    });
+    const d = delivery('session.created');
+    const failure = await webhooks.verifyAndReceive(d).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WebhookHandlerError);
+    expect(failure).toBeInstanceOf(AggregateError);
+    const handlerError = failure as WebhookHandlerError;
+    expect(handlerError.code).toBe('handler_failed');
+    expect(handlerError.event.id).toBe(d.event.id);
+    expect(handlerError.errors.map((e) => (e as Error).message).sort()).toEqual(['first failure', 'second failure']);
+    expect(finished.sort()).toEqual(['fast', 'slow']);
+    expect(errors).toEqual([failure]);
+  });
+
+  it('onError sees verification and payload failures, and the call still throws them', async () => {
+    const webhooks = new Webhooks({ key, unknownEvents: 'reject' });
+    const codes: string[] = [];
+    webhooks.onError((error) => {
+      codes.push((error as WebhookVerificationError).code);
+    });
+    const d = delivery('session.created');
+    await expect(webhooks.verifyAndReceive({ body: `${d.body} `, headers: d.headers })).rejects.toThrow(
+      WebhookVerificationError,
+    );
+    await expect(webhooks.verifyAndReceive(delivery('widget.exploded'))).rejects.toThrow(WebhookPayloadError);
+    expect(codes).toEqual(['no_matching_signature', 'unknown_event_type']);
+  });
+
+  it('a throwing error handler is logged, not thrown over the delivery error', async () => {
+    const logged: string[] = [];
+    const webhooks = new Webhooks({ key, log: { error: (message) => logged.push(message) } });
+    webhooks.onError(() => {
+      throw new Error('error handler broke');
+    });
+    const d = delivery('session.created');
+    await expect(webhooks.verifyAndReceive({ body: d.body, headers: {} })).rejects.toThrow('Missing required headers');
+    expect(logged.join('\n')).toContain('error handler broke');
+  });
+
+  it('without onError, failures go to the logger: bad deliveries as warnings, handler failures as errors', async () => {
+    const warnings: string[] = [];
+    const errors: string[] = [];
+    const webhooks = new Webhooks({
+      key,
+      log: { warn: (message) => warnings.push(message), error: (message) => errors.push(message) },
+    });
+    webhooks.on('session.created', () => {
+      throw new Error('boom');
+    });
+    const d = delivery('session.created');
+    await expect(webhooks.verifyAndReceive({ body: d.body, headers: {} })).rejects.toThrow();
+    await expect(webhooks.verifyAndReceive(d)).rejects.toThrow(WebhookHandlerError);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('missing_headers');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('boom');
+  });
+
+  it('fails at construction on a malformed key, and on the first delivery when there is no key at all', async () => {
+    expect(() => new Webhooks({ key: 'whsec_%%%' })).toThrow(WebhookConfigError);
+    const saved = process.env.ANTHROPIC_WEBHOOK_SIGNING_KEY;
+    delete process.env.ANTHROPIC_WEBHOOK_SIGNING_KEY;
+    try {
+      const webhooks = new Webhooks({ log: quiet });
+      await expect(webhooks.verifyAndReceive(delivery('session.created'))).rejects.toMatchObject({
+        code: 'missing_key',
+      });
+    } finally {
+      if (saved !== undefined) process.env.ANTHROPIC_WEBHOOK_SIGNING_KEY = saved;
+    }
+  });
+
+  it('accepts any key of a rotation list', async () => {
+    const next = generateSecret();
+    const webhooks = new Webhooks({ key: [next, key], dedupe: false });
+    expect((await webhooks.verifyAndReceive(delivery('session.created'))).status).toBe('processed');
+  });
+});
+
+describe('Webhooks.receive (events verified elsewhere)', () => {
+  it('dispatches without verifying, but still validates the event', async () => {
+    const webhooks = new Webhooks({ key, log: quiet });
+    const seen: string[] = [];
+    webhooks.on('session.deleted', (event) => seen.push(event.data.id));
+    const { event } = delivery('session.deleted', { data: { id: 'sesn_x' } });
+    await webhooks.receive(event);
+    expect(seen).toEqual(['sesn_x']);
+    const broken = { ...event, data: { ...event.data, organization_id: 7 } } as unknown as typeof event;
+    await expect(webhooks.receive(broken)).rejects.toThrow(WebhookPayloadError);
+  });
+});
+
+describe('Webhooks deduplication', () => {
+  it('deduplicates by event id with the in-memory store by default', async () => {
+    const webhooks = new Webhooks({ key });
+    let runs = 0;
+    webhooks.on('session.created', () => {
+      runs++;
+    });
+    const d = delivery('session.created');
+    // A retry is a new attempt: same id and body, new timestamp and signature.
+    const retry = delivery('session.created', { id: d.event.id });
+    expect((await webhooks.verifyAndReceive(d)).status).toBe('processed');
+    expect((await webhooks.verifyAndReceive(retry)).status).toBe('duplicate');
+    expect(runs).toBe(1);
+    expect(webhooks.dedupe).toBeInstanceOf(MemoryDedupeStore);
+  });
+
+  it('a handler failure releases the claim, so the retry runs the handlers again', async () => {
+    const webhooks = new Webhooks({ key, log: quiet });
+    let runs = 0;
+    webhooks.on('session.created', () => {
+      runs++;
+      if (runs === 1) throw new Error('transient');
+    });
+    const d = delivery('session.created');
+    await expect(webhooks.verifyAndReceive(d)).rejects.toThrow(WebhookHandlerError);
+    expect((await webhooks.verifyAndReceive(d)).status).toBe('processed');
+    expect((await webhooks.verifyAndReceive(d)).status).toBe('duplicate');
+    expect(runs).toBe(2);
+  });
+
+  it('a concurrent delivery of an id in progress does not run handlers, and says when to retry', async () => {
+    const webhooks = new Webhooks({ key, dedupe: new MemoryDedupeStore({ leaseSeconds: 30 }) });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let runs = 0;
+    webhooks.on('session.created', async () => {
+      runs++;
+      await gate;
+    });
+    const d = delivery('session.created');
+    const first = webhooks.verifyAndReceive(d);
+    const others = await Promise.all(Array.from({ length: 49 }, () => webhooks.verifyAndReceive(d)));
+    release();
+    expect((await first).status).toBe('processed');
+    expect(new Set(others.map((r) => r.status))).toEqual(new Set(['in_progress']));
+    const retryAfter = others[0]?.status === 'in_progress' ? others[0].retryAfterMs : undefined;
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(30_000);
+    expect(runs).toBe(1);
+  });
+
+  it('dedupe: false runs handlers for every delivery', async () => {
+    const webhooks = new Webhooks({ key, dedupe: false });
+    let runs = 0;
+    webhooks.on('session.created', () => {
+      runs++;
+    });
+    const d = delivery('session.created');
+    await webhooks.verifyAndReceive(d);
+    await webhooks.verifyAndReceive(d);
+    expect(runs).toBe(2);
+    expect(webhooks.dedupe).toBeUndefined();
+  });
+});
+
+describe('handler types', () => {
+  it('Handler<T> types a handler kept in its own file', () => {
+    const onIdle: Handler<'session.status_idled'> = (event) => event.data.id;
+    const onVault: Handler<'vault_credential.*'> = (event) => event.data.vault_id;
+    expectTypeOf(onIdle).parameter(0).toEqualTypeOf<EventOf<'session.status_idled'>>();
+    const webhooks = new Webhooks({ key });
+    webhooks.on('session.status_idled', onIdle);
+    webhooks.on('vault_credential.*', onVault);
+    // @ts-expect-error a handler for another type does not fit
+    webhooks.on('session.created', onVault);
+  });
+});
