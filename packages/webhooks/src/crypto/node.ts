@@ -2,6 +2,7 @@
 // (Node ≥ 20.16, Bun, Deno), never a static import, so bundles for Workers and browsers load.
 import type * as NodeCrypto from 'node:crypto';
 import type { Ed25519Key, HmacKey } from '../signature/keys.js';
+import { constantTimeEqual } from './constant-time.js';
 import type { SignedContent, SyncCrypto } from './types.js';
 
 // DER prefixes that wrap a raw 32-byte ed25519 key as PKCS#8 (private) or SPKI (public).
@@ -82,6 +83,6 @@ export function createNodeCrypto(crypto: typeof NodeCrypto): SyncCrypto {
     },
     ed25519Sign: (key, content) => crypto.sign(null, message(content), privateKey(key)),
     ed25519Verify: (key, content, signature) => crypto.verify(null, message(content), publicKey(key), signature),
-    equal: (a, b) => a.length === b.length && crypto.timingSafeEqual(a, b),
+    equal: constantTimeEqual,
   };
 }

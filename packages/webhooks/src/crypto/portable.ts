@@ -1,5 +1,6 @@
 import { utf8Encode } from '../encoding/utf8.js';
 import { WebhookConfigError } from '../errors.js';
+import { constantTimeEqual } from './constant-time.js';
 import { hmacSha256 } from './sha256.js';
 import type { SignedContent, SyncCrypto } from './types.js';
 
@@ -21,10 +22,5 @@ export const portableCrypto: SyncCrypto = {
   hmacSha256: (key, content) => hmacSha256(key.secret, ...bytesOf(content)),
   ed25519Sign: noEd25519,
   ed25519Verify: noEd25519,
-  equal(a, b) {
-    if (a.length !== b.length) return false;
-    let diff = 0;
-    for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-    return diff === 0;
-  },
+  equal: constantTimeEqual,
 };

@@ -43,6 +43,18 @@ function first(value: string | readonly string[] | null | undefined): string | u
 
 /** Reads `webhook-id`, `webhook-timestamp` and `webhook-signature`; repeated signatures are joined. */
 export function readWebhookHeaders(headers: HeadersInput): WebhookHeaders {
+  // Fast path: Node's IncomingHttpHeaders and most records already use lowercase names.
+  const record = headers as Record<string, unknown>;
+  const id = record['webhook-id'];
+  const timestamp = record['webhook-timestamp'];
+  const signature = record['webhook-signature'];
+  if (typeof id === 'string' && typeof timestamp === 'string' && typeof signature === 'string') {
+    return { id, timestamp, signature };
+  }
+  return readAnyShape(headers);
+}
+
+function readAnyShape(headers: HeadersInput): WebhookHeaders {
   const lookup = lookupIn(headers);
   const signature = lookup('webhook-signature');
   return {

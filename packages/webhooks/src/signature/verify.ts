@@ -1,6 +1,5 @@
 import { syncCrypto } from '../crypto/sync.js';
 import { ed25519VerifyAsync, hmacVerifyAsync } from '../crypto/web.js';
-import type { HmacKey } from './keys.js';
 import {
   noMatchingSignature,
   type PreparedVerification,
@@ -10,16 +9,12 @@ import {
 } from './verify-core.js';
 
 function matches(prepared: PreparedVerification): boolean {
-  // Each HMAC is computed once per key, however many v1 entries the header carries.
-  const digests = new Map<HmacKey, Uint8Array>();
-  for (const entry of prepared.entries) {
-    for (const key of prepared.keys) {
+  // Keys outside, entries inside: each HMAC is computed once per key, however many entries.
+  for (const key of prepared.keys) {
+    let digest: Uint8Array | undefined;
+    for (const entry of prepared.entries) {
       if (entry.version === 'v1' && key.kind === 'hmac') {
-        let digest = digests.get(key);
-        if (!digest) {
-          digest = syncCrypto.hmacSha256(key, prepared.content);
-          digests.set(key, digest);
-        }
+        digest ??= syncCrypto.hmacSha256(key, prepared.content);
         if (syncCrypto.equal(digest, entry.signature)) return true;
       } else if (entry.version === 'v1a' && key.kind === 'ed25519') {
         if (syncCrypto.ed25519Verify(key, prepared.content, entry.signature)) return true;
