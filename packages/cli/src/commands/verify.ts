@@ -7,7 +7,7 @@ import { UsageError } from '../usage-error.js';
 import { parseTimeFlag } from '../util/parse-time.js';
 import { readInput } from '../util/read-input.js';
 import { resolveKeys } from '../util/signing-key.js';
-import { type Diagnosis, diagnose } from '../verify/diagnose.js';
+import { type Diagnosis, describeAge, diagnose } from '../verify/diagnose.js';
 import { addHeader, parseHeaderLine, parseHeaderText } from '../verify/read-headers.js';
 
 async function collectHeaders(files: string[], lines: string[]): Promise<Record<string, string>> {
@@ -44,7 +44,7 @@ function printDiagnosis(diagnosis: Diagnosis, color: boolean, write: (line: stri
   const paint = palette(color);
   if (diagnosis.valid) {
     const key = diagnosis.matchedKey ? ` with key #${diagnosis.matchedKey} (${diagnosis.version})` : '';
-    const age = diagnosis.ageSeconds === undefined ? '' : `, timestamp ${diagnosis.ageSeconds} s ago`;
+    const age = diagnosis.ageSeconds === undefined ? '' : `, timestamp ${describeAge(diagnosis.ageSeconds)}`;
     write(`${paint.green('✓ valid')}: signed${key}${age}`);
   } else {
     write(`${paint.red('✗ invalid')}: ${diagnosis.message}${diagnosis.code ? ` (${diagnosis.code})` : ''}`);

@@ -79,6 +79,11 @@ export async function runPlan(
         ...(result.error ? { error: result.error } : {}),
       };
       results.attempts.push(record);
+      // Decided before the slot is released, so no queued request slips out after a redirect.
+      // Forgeries are not the platform's deliveries, so their answers cannot disable it.
+      if (kind !== 'forgery' && result.status !== undefined && result.status >= 300 && result.status < 400) {
+        endpoint.disable(DISABLED_REASONS.redirect);
+      }
       options.onAttempt?.(record);
       return record;
     });
@@ -106,11 +111,8 @@ export async function runPlan(
         result.outcome = 'acknowledged';
         return;
       }
-      if (status >= 300 && status < 400) {
-        // Redirects are never followed; one disables the endpoint at once.
-        endpoint.disable(DISABLED_REASONS.redirect);
-        break;
-      }
+      // Redirects are never followed; one disables the endpoint at once (decided in send).
+      if (status >= 300 && status < 400) break;
       endpoint.failed(Date.now());
       if (attempt < MAX_ATTEMPTS)
         due = (Date.now() - startedAt) / 1000 / options.timeScale + event.retryDelays[attempt - 1]!;
@@ -124,8 +126,6 @@ export async function runPlan(
     const record = await send('duplicate', event, 1, signedNow(event));
     if (!record) return;
     results.duplicates.push({ id: event.id, status: record.status ?? record.error ?? 'error' });
-    if (record.status !== undefined && record.status >= 300 && record.status < 400)
-      endpoint.disable(DISABLED_REASONS.redirect);
   };
 
   const forge = async (forgery: PlannedForgery): Promise<void> => {

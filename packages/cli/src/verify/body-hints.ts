@@ -34,20 +34,23 @@ function variants(text: string): Variant[] {
   return found;
 }
 
-/** Observations about a body whose signature did not match, most specific first. */
-export function bodyHints(body: Buffer, headers: Record<string, string>, keys: string[]): string[] {
-  const text = body.toString('utf8');
-  const hints: string[] = [];
-  // A variant that does verify proves what went wrong; try those first.
-  for (const variant of variants(text)) {
+/** The change that, undone, makes the signature match: proof of what happened to the body. */
+export function provenBodyChange(body: Buffer, headers: Record<string, string>, keys: string[]): string | undefined {
+  for (const variant of variants(body.toString('utf8'))) {
     try {
       verify({ body: variant.body, headers, key: keys, tolerance: false });
-      hints.push(`${variant.finding}; without that change the signature matches`);
-      return hints;
+      return `${variant.finding}; without that change the signature matches`;
     } catch {
       // this variant is not the explanation
     }
   }
+  return undefined;
+}
+
+/** Observations about a body whose signature did not match (when no change could be proven). */
+export function bodyHints(body: Buffer): string[] {
+  const text = body.toString('utf8');
+  const hints: string[] = [];
   if (body.length === 0) hints.push('the body is empty: was it read before verification (a JSON body parser)?');
   if (/^\s*[{[]/.test(text) && /\n[ \t]+["{[\]}]/.test(text)) {
     hints.push(

@@ -1,5 +1,5 @@
 import { parseUnverified, verify, WebhookPayloadError, WebhookVerificationError } from '@hookline/webhooks';
-import { bodyHints } from './body-hints.js';
+import { bodyHints, provenBodyChange } from './body-hints.js';
 
 /** What `hookline verify` found, in the shape `--json` prints. */
 export interface Diagnosis {
@@ -45,9 +45,17 @@ function keyMatching(input: DiagnoseInput): number | undefined {
   return undefined;
 }
 
-function describeAge(seconds: number): string {
+/** "42 s ago", "3 min in the future", "12 days ago". */
+export function describeAge(seconds: number): string {
   const abs = Math.abs(seconds);
-  const text = abs >= 7200 ? `${(abs / 3600).toFixed(1)} h` : abs >= 120 ? `${Math.round(abs / 60)} min` : `${abs} s`;
+  const text =
+    abs >= 172_800
+      ? `${Math.round(abs / 86_400)} days`
+      : abs >= 7200
+        ? `${(abs / 3600).toFixed(1)} h`
+        : abs >= 120
+          ? `${Math.round(abs / 60)} min`
+          : `${abs} s`;
   return seconds >= 0 ? `${text} ago` : `${text} in the future`;
 }
 
@@ -63,6 +71,8 @@ function signatureFindings(input: DiagnoseInput, error: WebhookVerificationError
     findings.push(`webhook-signature has no v1 or v1a entry (versions seen: ${versions.join(', ') || 'none'})`);
     return findings;
   }
+  const proven = provenBodyChange(input.body, input.headers, input.keys);
+  if (proven) return [proven];
   const count = input.keys.length;
   findings.push(
     count === 1
@@ -75,7 +85,7 @@ function signatureFindings(input: DiagnoseInput, error: WebhookVerificationError
   if (versions.length > 0 && versions.every((version) => version === 'v1a') && hmacKeys === count) {
     findings.push('the header carries only v1a (ed25519) signatures, but every key given is an HMAC key (whsec_)');
   }
-  findings.push(...bodyHints(input.body, input.headers, input.keys));
+  findings.push(...bodyHints(input.body));
   return findings;
 }
 
