@@ -1,0 +1,51 @@
+// Every default the relay uses, in one place. Each is overridable (see load-config.ts and
+// docs/relay.md); the comments say why the number is what it is.
+
+/** Seconds; the schedule after the first attempt (Svix's, proven in production). 7 retries, ~27.5 h in total. */
+export const DEFAULT_RETRY_SCHEDULE_SECONDS: readonly number[] = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
+export const DEFAULTS = {
+  /** `--port`: the platform and the admin API share one listener. */
+  port: 8787,
+  /** `--host`: loopback unless told otherwise; put a TLS proxy in front for the platform. */
+  host: '127.0.0.1',
+  /** `--data-dir`: SQLite database, generated admin token and master key live here. */
+  dataDir: './data',
+  /** Largest accepted ingress body. Platform events are thin (< 1 KiB); 256 KiB leaves room. */
+  maxBodyBytes: 256 * 1024,
+  /** Largest admin API request body (destinations, published events). */
+  maxAdminBodyBytes: 1024 * 1024,
+  /** Allowed clock skew on `webhook-timestamp`, both directions (the SDK's value). */
+  toleranceSeconds: 300,
+  /** Per-attempt timeout for a destination unless the destination sets `timeout_ms`. */
+  destinationTimeoutMs: 15_000,
+  /** Connect timeout; part of the attempt timeout, but a dead host should fail fast. */
+  connectTimeoutMs: 5_000,
+  /** A lease outlives the attempt timeout by this much, so a live worker never loses its claim. */
+  leaseMarginMs: 10_000,
+  /** ±20 % jitter spreads retries so a recovering destination is not hit by a thundering herd. */
+  retryJitter: 0.2,
+  /** After a timeout or a 429 the destination is struggling: wait at least this long. */
+  minDelayAfterThrottleMs: 60_000,
+  /** How long the previous destination secret still signs after a rotation. */
+  secretRotationGraceMs: 24 * 60 * 60 * 1000,
+  /** Response bodies are stored truncated to this many bytes (read into a capped buffer). */
+  responseBodyLimitBytes: 4 * 1024,
+  /** How often the dispatcher looks for due deliveries when nothing woke it. */
+  pollIntervalMs: 500,
+  /** Deliveries claimed per poll. */
+  claimBatchSize: 50,
+  /** Attempts in flight across all destinations in one process. */
+  maxInFlight: 64,
+  /** Attempts in flight to one destination (its lane); part 2 makes this per-destination. */
+  maxInFlightPerDestination: 10,
+  /** On SIGTERM/SIGINT, how long in-flight attempts may finish before their leases are released. */
+  shutdownTimeoutMs: 10_000,
+  /** Cached responses for `Idempotency-Key` are kept this long (as Svix does). */
+  idempotencyTtlMs: 12 * 60 * 60 * 1000,
+  /** Page size of list endpoints, and its ceiling. */
+  pageSize: 50,
+  maxPageSize: 250,
+  /** SQLite `synchronous`: FULL makes an acknowledged event survive power loss, not only a crash. */
+  sqliteSynchronous: 'FULL' as 'FULL' | 'NORMAL',
+} as const;

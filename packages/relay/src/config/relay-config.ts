@@ -1,0 +1,64 @@
+import { DEFAULTS } from './defaults.js';
+
+/** Everything the relay can be told. Flags, `HOOKLINE_*` variables and a config file all map onto this. */
+export interface RelayConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `postgres://…`; without it the relay uses SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL schema for the relay's tables. */
+  postgresSchema: string;
+  /** Admin bearer token; generated into `dataDir` in embedded mode when unset. */
+  adminToken: string | undefined;
+  /** 32-byte key (hex or base64) that encrypts secrets at rest; generated into `dataDir` in embedded mode. */
+  masterKey: string | undefined;
+  /** When set, a source named `anthropic` verifies with this key (no API call needed). */
+  anthropicSigningKey: string | undefined;
+  maxBodyBytes: number;
+  maxAdminBodyBytes: number;
+  toleranceSeconds: number;
+  destinationTimeoutMs: number;
+  connectTimeoutMs: number;
+  leaseMarginMs: number;
+  secretRotationGraceMs: number;
+  responseBodyLimitBytes: number;
+  pollIntervalMs: number;
+  claimBatchSize: number;
+  maxInFlight: number;
+  maxInFlightPerDestination: number;
+  shutdownTimeoutMs: number;
+  idempotencyTtlMs: number;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  logLevel: string;
+}
+
+/** The configuration with nothing overridden. */
+export function defaultConfig(): RelayConfig {
+  return {
+    port: DEFAULTS.port,
+    host: DEFAULTS.host,
+    dataDir: DEFAULTS.dataDir,
+    databaseUrl: undefined,
+    postgresSchema: 'hookline',
+    adminToken: undefined,
+    masterKey: undefined,
+    anthropicSigningKey: undefined,
+    maxBodyBytes: DEFAULTS.maxBodyBytes,
+    maxAdminBodyBytes: DEFAULTS.maxAdminBodyBytes,
+    toleranceSeconds: DEFAULTS.toleranceSeconds,
+    destinationTimeoutMs: DEFAULTS.destinationTimeoutMs,
+    connectTimeoutMs: DEFAULTS.connectTimeoutMs,
+    leaseMarginMs: DEFAULTS.leaseMarginMs,
+    secretRotationGraceMs: DEFAULTS.secretRotationGraceMs,
+    responseBodyLimitBytes: DEFAULTS.responseBodyLimitBytes,
+    pollIntervalMs: DEFAULTS.pollIntervalMs,
+    claimBatchSize: DEFAULTS.claimBatchSize,
+    maxInFlight: DEFAULTS.maxInFlight,
+    maxInFlightPerDestination: DEFAULTS.maxInFlightPerDestination,
+    shutdownTimeoutMs: DEFAULTS.shutdownTimeoutMs,
+    idempotencyTtlMs: DEFAULTS.idempotencyTtlMs,
+    sqliteSynchronous: DEFAULTS.sqliteSynchronous,
+    logLevel: 'info',
+  };
+}

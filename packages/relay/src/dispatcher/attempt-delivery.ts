@@ -1,0 +1,136 @@
+import { sign } from '@hookline/webhooks';
+import type { Clock } from '../clock.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { newId } from '../ids.js';
+import type { AttemptRow, ClaimedDelivery, CompleteAttempt, DeliveryStatus, DestinationRow } from '../store/types.js';
+import { type AttemptResult, classifyAttempt } from './classify-outcome.js';
+import type { Sender } from './http-sender.js';
+import { nextRetryDelayMs, parseRetryAfter } from './retry-schedule.js';
+
+export interface AttemptContext {
+  clock: Clock;
+  secretBox: SecretBox;
+  send: Sender;
+  defaultTimeoutMs: number;
+  userAgent: string;
+  random?: () => number;
+}
+
+export const GONE_REASON = 'auto-disabled: destination answered 410 Gone';
+
+/** The keys a delivery is signed with: the current secret, plus the previous one during its grace period. */
+export function signingKeys(destination: DestinationRow, secretBox: SecretBox, now: number): string[] {
+  const keys = [secretBox.open(destination.sealedSecret)];
+  if (
+    destination.sealedPreviousSecret &&
+    destination.previousSecretExpiresAt !== null &&
+    now < destination.previousSecretExpiresAt
+  ) {
+    keys.push(secretBox.open(destination.sealedPreviousSecret));
+  }
+  return keys;
+}
+
+async function perform(claimed: ClaimedDelivery, context: AttemptContext, now: number): Promise<AttemptResult> {
+  const { destination, event } = claimed;
+  let keys: string[];
+  try {
+    keys = signingKeys(destination, context.secretBox, now);
+  } catch (error) {
+    // A master key mismatch is an operator problem; record it rather than crash the loop.
+    const message = error instanceof Error ? error.message : 'secret unavailable';
+    return {
+      statusCode: null,
+      errorClass: 'secret',
+      errorMessage: message,
+      responseBody: null,
+      retryAfter: undefined,
+      latencyMs: 0,
+    };
+  }
+  // Signed over the exact stored bytes; webhook-timestamp is this attempt's time (as the platform does).
+  const signature = sign({ id: event.eventId, timestamp: new Date(now), body: event.body, key: keys });
+  return context.send({
+    url: destination.url,
+    headers: {
+      ...destination.headers,
+      'content-type': 'application/json',
+      'user-agent': context.userAgent,
+      ...signature,
+    },
+    body: event.body,
+    timeoutMs: destination.timeoutMs ?? context.defaultTimeoutMs,
+  });
+}
+
+/**
+ * Makes one attempt and decides the delivery's next state. A scheduled attempt advances the
+ * schedule; a manual one (`POST /v1/deliveries/:id/retry`) only records itself and, on a 2xx,
+ * marks the delivery delivered — it never restarts or shortens the schedule.
+ */
+export async function attemptDelivery(
+  claimed: ClaimedDelivery,
+  context: AttemptContext,
+  options: { owner: string; manual: boolean },
+): Promise<CompleteAttempt> {
+  const { delivery } = claimed;
+  const startedAt = context.clock.now();
+  const result = await perform(claimed, context, startedAt);
+  const finishedAt = context.clock.now();
+  const decision = classifyAttempt(result);
+  const attemptsMade = delivery.attemptCount + (options.manual ? 0 : 1);
+
+  let status: DeliveryStatus;
+  let nextAttemptAt: number | null;
+  let outcome: string;
+  let disable: { reason: string } | undefined;
+  if (decision.kind === 'delivered') {
+    status = 'delivered';
+    nextAttemptAt = null;
+    outcome = 'delivered';
+  } else if (options.manual) {
+    status = delivery.status;
+    nextAttemptAt = delivery.nextAttemptAt;
+    outcome = decision.kind === 'gone' ? 'disabled' : 'failed';
+    if (decision.kind === 'gone') disable = { reason: GONE_REASON };
+  } else if (decision.kind === 'gone') {
+    status = 'failed';
+    nextAttemptAt = null;
+    outcome = 'disabled';
+    disable = { reason: GONE_REASON };
+  } else {
+    const delay = nextRetryDelayMs({
+      attemptsMade,
+      schedule: claimed.destination.retrySchedule,
+      throttled: decision.throttled,
+      retryAfterMs: parseRetryAfter(result.retryAfter, finishedAt),
+      ...(context.random ? { random: context.random } : {}),
+    });
+    status = delay === null ? 'failed' : 'pending';
+    nextAttemptAt = delay === null ? null : finishedAt + delay;
+    outcome = delay === null ? 'failed' : 'retry';
+  }
+
+  const attempt: AttemptRow = {
+    id: newId('att', startedAt),
+    deliveryId: delivery.id,
+    attemptNumber: options.manual ? delivery.attemptCount : attemptsMade,
+    manual: options.manual,
+    startedAt,
+    latencyMs: result.latencyMs,
+    statusCode: result.statusCode,
+    errorClass: decision.kind === 'delivered' ? null : decision.errorClass,
+    errorMessage: decision.kind === 'delivered' ? null : decision.message,
+    responseBody: result.responseBody,
+    outcome,
+  };
+  return {
+    owner: options.owner,
+    attempt,
+    status,
+    nextAttemptAt,
+    countsTowardSchedule: !options.manual,
+    disableDestination: disable,
+    now: finishedAt,
+  };
+}

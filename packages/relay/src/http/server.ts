@@ -1,0 +1,93 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createAdminAuth } from '../crypto/admin-auth.js';
+import type { RelayContext } from '../relay-context.js';
+import { ApiError } from './api-error.js';
+import { readBody } from './read-body.js';
+import type { RouteRequest, RouteResponse } from './route.js';
+import { createRouter } from './router.js';
+import { allRoutes } from './routes/index.js';
+
+function send(req: IncomingMessage, res: ServerResponse, response: RouteResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
+  // A body we did not read is not read afterwards either: close instead of draining it.
+  if (!req.complete) headers.connection = 'close';
+  if (response.body === undefined) {
+    res.writeHead(response.status, headers).end();
+    return;
+  }
+  const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+  headers['content-type'] ??= 'application/json';
+  res.writeHead(response.status, headers).end(text);
+}
+
+function errorResponse(error: ApiError): RouteResponse {
+  return { status: error.status, body: { error: { code: error.code, message: error.message, ...error.details } } };
+}
+
+/** The relay's HTTP server: ingress, the admin API and operations endpoints on one listener. */
+export function createRelayServer(relay: RelayContext, adminToken: string): Server {
+  const route = createRouter(allRoutes());
+  const isAdmin = createAdminAuth(adminToken);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://relay.invalid');
+    let match: ReturnType<typeof route>;
+    try {
+      match = route(req.method ?? 'GET', url.pathname);
+    } catch {
+      throw new ApiError(400, 'invalid_path', 'The request path is not valid percent-encoding.');
+    }
+    if (!match) throw new ApiError(404, 'not_found', `No route for ${req.method} ${url.pathname}.`);
+    if ('allowed' in match) {
+      throw new ApiError(
+        405,
+        'method_not_allowed',
+        `${req.method} is not allowed here; use ${match.allowed.join(', ')}.`,
+      );
+    }
+    if (match.route.auth === 'admin' && !isAdmin(req.headers.authorization)) {
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'Missing or wrong admin token: send `Authorization: Bearer <HOOKLINE_ADMIN_TOKEN>`.',
+      );
+    }
+    const limit = match.route.path.startsWith('/ingest/') ? relay.config.maxBodyBytes : relay.config.maxAdminBodyBytes;
+    let body: Promise<Buffer> | undefined;
+    const request: RouteRequest = {
+      req,
+      params: match.params,
+      query: url.searchParams,
+      body: () => {
+        body ??= readBody(req, limit);
+        return body;
+      },
+      json: async () => {
+        const raw = await request.body();
+        let value: unknown;
+        try {
+          value = JSON.parse(raw.toString('utf8'));
+        } catch {
+          throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');
+        }
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          throw new ApiError(400, 'invalid_json', 'The request body must be a JSON object.');
+        }
+        return value as Record<string, unknown>;
+      },
+    };
+    send(req, res, await match.route.handle(request, relay));
+  };
+
+  return createServer({ requestTimeout: 60_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof ApiError) {
+        send(req, res, errorResponse(error));
+        return;
+      }
+      relay.logger.error({ err: error, method: req.method, path: req.url?.split('?')[0] }, 'request failed');
+      send(req, res, errorResponse(new ApiError(500, 'internal_error', 'The relay failed to handle this request.')));
+    });
+  });
+}

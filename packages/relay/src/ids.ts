@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * A prefixed id that sorts by creation time (ms, then a per-process counter, then randomness),
+ * so ids double as stable pagination cursors, and several processes never collide.
+ */
+export function newId(prefix: string, now: number = Date.now()): string {
+  if (now === lastMs) counter++;
+  else {
+    lastMs = now;
+    counter = 0;
+  }
+  const time = Math.max(0, Math.floor(now)).toString(16).padStart(12, '0');
+  const seq = (counter & 0xffff).toString(16).padStart(4, '0');
+  return `${prefix}_${time}${seq}${randomBytes(6).toString('hex')}`;
+}
+
+/** An event id in the platform's format (`whe_` + 32 hex), for events the relay creates. */
+export function newEventId(): string {
+  return `whe_${randomBytes(16).toString('hex')}`;
+}

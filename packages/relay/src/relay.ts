@@ -1,0 +1,124 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Logger, pino } from 'pino';
+import { type Clock, systemClock } from './clock.js';
+import { defaultConfig, type RelayConfig } from './config/relay-config.js';
+import { type Credentials, resolveCredentials } from './credentials.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { Dispatcher } from './dispatcher/dispatcher.js';
+import { createHttpSender, type Sender } from './dispatcher/http-sender.js';
+import { createRelayServer } from './http/server.js';
+import { createMetrics } from './metrics.js';
+import type { RelayContext } from './relay-context.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/types.js';
+
+const USER_AGENT = 'Hookline-Relay/0.1 (+https://github.com/hookline)';
+
+/** Options of {@link createRelay}; everything but `config` is for embedding and tests. */
+export interface RelayOptions {
+  config?: Partial<RelayConfig>;
+  /** Injectable time: drives retry schedules, signatures' timestamps and the ingress tolerance. */
+  clock?: Clock;
+  logger?: Logger;
+  /** An already open store (tests); otherwise opened from the config. */
+  store?: Store;
+  /** Replaces the undici sender (tests of the dispatcher without sockets). */
+  send?: Sender;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+  /** Start the dispatcher loop (default true); tests may drive it with `dispatcher.drain()`. */
+  startDispatcher?: boolean;
+  /** Credentials to use instead of resolving them from the config (tests). */
+  credentials?: Credentials;
+}
+
+/** A running relay. */
+export interface Relay {
+  readonly context: RelayContext;
+  readonly dispatcher: Dispatcher;
+  readonly store: Store;
+  readonly server: Server;
+  readonly credentials: Credentials;
+  /** `http://host:port` once listening. */
+  readonly url: string;
+  /** Graceful stop: close the listener, finish or release in-flight attempts, close the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the store, starts the dispatcher and listens. */
+export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
+  const config: RelayConfig = { ...defaultConfig(), ...options.config };
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hookline-relay' } });
+  const credentials = options.credentials ?? resolveCredentials(config);
+  const clock = options.clock ?? systemClock;
+  const store =
+    options.store ??
+    (await openStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      postgresSchema: config.postgresSchema,
+      sqliteSynchronous: config.sqliteSynchronous,
+    }));
+  if (store.kind === 'sqlite') {
+    // Embedded mode has one process per data directory, so a lease left by a killed process is
+    // certainly dead: free it now instead of waiting for it to expire.
+    const released = await store.releaseAllLeases();
+    if (released > 0) logger.info({ released }, 'released leases left by a previous process');
+  }
+  const http = options.send
+    ? undefined
+    : createHttpSender({
+        connectTimeoutMs: config.connectTimeoutMs,
+        responseBodyLimitBytes: config.responseBodyLimitBytes,
+      });
+  const secretBox = new SecretBox(credentials.masterKey);
+  const dispatcher = new Dispatcher({
+    store,
+    clock,
+    secretBox,
+    send: options.send ?? (http as NonNullable<typeof http>).send,
+    logger,
+    defaultTimeoutMs: config.destinationTimeoutMs,
+    userAgent: USER_AGENT,
+    pollIntervalMs: config.pollIntervalMs,
+    claimBatchSize: config.claimBatchSize,
+    maxInFlight: config.maxInFlight,
+    maxInFlightPerDestination: config.maxInFlightPerDestination,
+    leaseMarginMs: config.leaseMarginMs,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const context: RelayContext = { config, store, clock, secretBox, dispatcher, logger, metrics: createMetrics() };
+  const server = createRelayServer(context, credentials.adminToken);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  if (options.startDispatcher !== false) dispatcher.start();
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let stopping: Promise<void> | undefined;
+  return {
+    context,
+    dispatcher,
+    store,
+    server,
+    credentials,
+    url: `http://${host}:${address.port}`,
+    stop() {
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await dispatcher.stop(config.shutdownTimeoutMs);
+        server.closeAllConnections();
+        await closed;
+        await http?.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

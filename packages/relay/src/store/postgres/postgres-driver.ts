@@ -1,0 +1,94 @@
+import pg from 'pg';
+import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
+import { POSTGRES_SCHEMA } from './postgres-schema.js';
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Schema holding the relay's tables (created if missing); lets tests and tenants share a database. */
+  schema: string;
+  maxConnections?: number;
+}
+
+// Arbitrary but fixed: serialises schema migrations across relay processes.
+const MIGRATION_LOCK_ID = 0x686f6f6b;
+
+/** `?` placeholders become `$1…$n` (the shared store's SQL never has `?` inside a literal). */
+function numbered(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+// BIGINT columns hold milliseconds, well inside Number's exact range; parse them as numbers
+// for this pool only, leaving the application's own pg type parsers alone.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** PostgreSQL through a pg pool; `search_path` pins every connection to the relay's schema. */
+export class PostgresDriver implements SqlDriver {
+  readonly kind = 'postgres' as const;
+  readonly lockClause = 'FOR UPDATE OF d SKIP LOCKED';
+  readonly #pool: pg.Pool;
+  readonly #schema: string;
+
+  constructor(options: PostgresOptions) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
+      throw new Error(`The PostgreSQL schema name "${options.schema}" must be lower-case letters, digits and _.`);
+    }
+    this.#schema = options.schema;
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      options: `-c search_path=${options.schema}`,
+      types,
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    this.#pool.on('error', () => undefined);
+  }
+
+  async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
+    const result = await this.#pool.query(numbered(sql), params as unknown[]);
+    return result.rows as SqlRow[];
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn({
+        query: async (sql, params = []) => (await client.query(numbered(sql), params as unknown[])).rows as SqlRow[],
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
+      await client.query(POSTGRES_SCHEMA);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

@@ -1,0 +1,80 @@
+// The same tables as SQLite (see sqlite-schema.ts); BIGINT milliseconds and BYTEA bodies.
+export const POSTGRES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS sources (
+  name TEXT PRIMARY KEY,
+  description TEXT,
+  sealed_keys TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS destinations (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  description TEXT,
+  event_types TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  disabled_reason TEXT,
+  timeout_ms INTEGER,
+  headers TEXT NOT NULL,
+  retry_schedule TEXT,
+  sealed_secret TEXT NOT NULL,
+  sealed_previous_secret TEXT,
+  previous_secret_expires_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  resource_id TEXT,
+  created_at BIGINT NOT NULL,
+  received_at BIGINT NOT NULL,
+  body BYTEA NOT NULL,
+  UNIQUE (source_name, event_id)
+);
+CREATE INDEX IF NOT EXISTS events_type ON events (type, id);
+CREATE INDEX IF NOT EXISTS events_resource ON events (resource_id, id);
+CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id TEXT PRIMARY KEY,
+  event_row_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  attempt_count INTEGER NOT NULL,
+  next_attempt_at BIGINT,
+  lease_owner TEXT,
+  lease_until BIGINT,
+  last_attempt_at BIGINT,
+  last_status_code INTEGER,
+  last_error TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  delivered_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_destination ON deliveries (destination_id, id);
+CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_row_id);
+CREATE TABLE IF NOT EXISTS attempts (
+  id TEXT PRIMARY KEY,
+  delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+  attempt_number INTEGER NOT NULL,
+  manual INTEGER NOT NULL,
+  started_at BIGINT NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  status_code INTEGER,
+  error_class TEXT,
+  error_message TEXT,
+  response_body TEXT,
+  outcome TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts (delivery_id, id);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  status_code INTEGER NOT NULL,
+  response_body TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+`;

@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
+import { SQLITE_SCHEMA } from './sqlite-schema.js';
+
+export interface SqliteOptions {
+  /** Database file path. */
+  path: string;
+  /** `FULL` survives power loss; `NORMAL` in WAL mode survives a process crash only. */
+  synchronous: 'FULL' | 'NORMAL';
+}
+
+/**
+ * better-sqlite3 is synchronous and the relay shares one connection, so transactions are
+ * serialised through a promise chain: an `await` inside a transaction can never let another
+ * request's statements slip into it.
+ */
+export class SqliteDriver implements SqlDriver {
+  readonly kind = 'sqlite' as const;
+  readonly lockClause = '';
+  readonly #db: Database.Database;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: SqliteOptions) {
+    mkdirSync(dirname(options.path), { recursive: true });
+    this.#db = new Database(options.path);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma(`synchronous = ${options.synchronous}`);
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.pragma('busy_timeout = 5000');
+  }
+
+  #run(sql: string, params: readonly unknown[] = []): SqlRow[] {
+    if (this.#closed) throw new Error('The SQLite database is closed.');
+    const statement = this.#db.prepare(sql);
+    const values = params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
+    if (statement.reader) return statement.all(...values) as SqlRow[];
+    statement.run(...values);
+    return [];
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(fn, fn);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]> {
+    return this.#exclusive(async () => this.#run(sql, params));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      this.#run('BEGIN IMMEDIATE');
+      try {
+        const result = await fn({ query: async (sql, params) => this.#run(sql, params) });
+        this.#run('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async migrate(): Promise<void> {
+    await this.#exclusive(async () => this.#db.exec(SQLITE_SCHEMA));
+  }
+
+  async close(): Promise<void> {
+    await this.#exclusive(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      this.#db.close();
+    });
+  }
+}

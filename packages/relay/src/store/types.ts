@@ -1,0 +1,230 @@
+// The relay's durable state. Everything the dispatcher does is driven from these rows (a
+// transactional outbox), so a process can die at any moment and lose nothing. Both the SQLite
+// and the PostgreSQL store implement this one interface and run the same test suite.
+
+/** `pending` (waiting or in flight), `delivered` (a 2xx), `failed` (gave up; retryable by hand). */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface SourceRow {
+  name: string;
+  description: string | null;
+  /** JSON array of verification keys, sealed with the master key. */
+  sealedKeys: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DestinationRow {
+  id: string;
+  url: string;
+  description: string | null;
+  /** Exact types and `prefix.*` wildcards; empty means every event. */
+  eventTypes: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  /** Per-attempt timeout; null uses the relay default. */
+  timeoutMs: number | null;
+  /** Extra static headers sent with every delivery. */
+  headers: Record<string, string>;
+  /** Delays in seconds after each failed attempt; null uses the relay default. */
+  retrySchedule: number[] | null;
+  sealedSecret: string;
+  /** The secret before the last rotation; it keeps signing until `previousSecretExpiresAt`. */
+  sealedPreviousSecret: string | null;
+  previousSecretExpiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface EventRow {
+  /** The relay's own id for the stored event (`evt_…`). */
+  id: string;
+  /** The envelope's `id` (`whe_…`): the `webhook-id` sent to destinations. */
+  eventId: string;
+  sourceName: string;
+  type: string;
+  /** `data.id`: the resource the event is about. */
+  resourceId: string | null;
+  /** The envelope's `created_at`, ms since the epoch. */
+  createdAt: number;
+  receivedAt: number;
+  /** The exact bytes that arrived (and that every destination receives). */
+  body: Buffer;
+}
+
+export interface DeliveryRow {
+  id: string;
+  eventRowId: string;
+  destinationId: string;
+  status: DeliveryStatus;
+  /** Scheduled attempts made so far (manual retries are not counted). */
+  attemptCount: number;
+  /** When the next scheduled attempt is due; null once delivered or failed. */
+  nextAttemptAt: number | null;
+  lastAttemptAt: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  deliveredAt: number | null;
+}
+
+export interface AttemptRow {
+  id: string;
+  deliveryId: string;
+  /** 1-based number of the scheduled attempt; a manual attempt carries the count it was made at. */
+  attemptNumber: number;
+  manual: boolean;
+  startedAt: number;
+  latencyMs: number;
+  statusCode: number | null;
+  /** `timeout`, `connection`, `redirect`, `http_status`, … when the attempt failed. */
+  errorClass: string | null;
+  errorMessage: string | null;
+  /** The response body, truncated to the configured limit. */
+  responseBody: string | null;
+  /** What the attempt decided: `delivered`, `retry`, `failed`, `disabled`. */
+  outcome: string;
+}
+
+/** A delivery claimed under a lease, with everything needed to attempt it. */
+export interface ClaimedDelivery {
+  delivery: DeliveryRow;
+  event: EventRow;
+  destination: DestinationRow;
+}
+
+export interface NewEvent {
+  id: string;
+  eventId: string;
+  sourceName: string;
+  type: string;
+  resourceId: string | null;
+  createdAt: number;
+  receivedAt: number;
+  body: Buffer;
+}
+
+export interface IngestResult {
+  event: EventRow;
+  /** True when this source had already sent this event id: nothing new was written. */
+  duplicate: boolean;
+  /** Deliveries created (0 for a duplicate). */
+  deliveries: number;
+}
+
+export interface ClaimOptions {
+  now: number;
+  limit: number;
+  /** Identifies the claiming process; only it may complete the delivery while the lease lasts. */
+  owner: string;
+  /** Added to each destination's timeout to form the lease. */
+  leaseMarginMs: number;
+  defaultTimeoutMs: number;
+  /** Destinations whose lane is full; their deliveries stay for a later claim. */
+  excludeDestinationIds?: readonly string[];
+}
+
+export interface CompleteAttempt {
+  owner: string;
+  attempt: AttemptRow;
+  /** The delivery's state after this attempt. */
+  status: DeliveryStatus;
+  nextAttemptAt: number | null;
+  /** Scheduled attempts count towards the schedule; manual ones do not. */
+  countsTowardSchedule: boolean;
+  /** Set when the destination answered 410 Gone. */
+  disableDestination?: { reason: string } | undefined;
+  now: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface EventFilter {
+  type?: string | undefined;
+  resourceId?: string | undefined;
+  sourceName?: string | undefined;
+  /** Received at or after (ms). */
+  since?: number | undefined;
+  /** Received before (ms). */
+  until?: number | undefined;
+  after?: string | undefined;
+  limit: number;
+}
+
+export interface DeliveryFilter {
+  destinationId?: string | undefined;
+  status?: DeliveryStatus | undefined;
+  eventRowId?: string | undefined;
+  after?: string | undefined;
+  limit: number;
+}
+
+export interface IdempotencyRow {
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  responseBody: string;
+  createdAt: number;
+}
+
+/** Durable state of the relay. Implementations: SQLite (embedded) and PostgreSQL (shared). */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Creates or upgrades the schema; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** Frees every lease; only for a store that one process owns (embedded SQLite) at start-up. */
+  releaseAllLeases(): Promise<number>;
+
+  insertSource(row: SourceRow): Promise<boolean>;
+  getSource(name: string): Promise<SourceRow | null>;
+  listSources(): Promise<SourceRow[]>;
+  updateSource(
+    name: string,
+    patch: Partial<Pick<SourceRow, 'description' | 'sealedKeys'>>,
+    now: number,
+  ): Promise<SourceRow | null>;
+  deleteSource(name: string): Promise<boolean>;
+
+  insertDestination(row: DestinationRow): Promise<void>;
+  getDestination(id: string): Promise<DestinationRow | null>;
+  listDestinations(options: { after?: string | undefined; limit: number }): Promise<Page<DestinationRow>>;
+  updateDestination(
+    id: string,
+    patch: Partial<Omit<DestinationRow, 'id' | 'createdAt' | 'updatedAt'>>,
+    now: number,
+  ): Promise<DestinationRow | null>;
+  deleteDestination(id: string): Promise<boolean>;
+
+  /** Stores the event and one delivery per matching enabled destination, in one transaction. */
+  ingest(event: NewEvent): Promise<IngestResult>;
+
+  /** Leases due deliveries of enabled destinations, oldest due first. */
+  claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]>;
+  /** Leases one delivery for a manual retry, whatever its status; null if missing or leased by another worker. */
+  claimOne(id: string, options: Omit<ClaimOptions, 'limit' | 'excludeDestinationIds'>): Promise<ClaimedDelivery | null>;
+  /** Records an attempt and the delivery's new state; false if the lease was lost (nothing written). */
+  completeAttempt(input: CompleteAttempt): Promise<boolean>;
+  /** Frees leases held by `owner` (shutdown), leaving the deliveries due as they were. */
+  releaseLeases(owner: string, deliveryIds: readonly string[]): Promise<void>;
+
+  getEvent(idOrEventId: string): Promise<EventRow | null>;
+  listEvents(filter: EventFilter): Promise<Page<EventRow>>;
+  getDelivery(id: string): Promise<DeliveryRow | null>;
+  listDeliveries(filter: DeliveryFilter): Promise<Page<DeliveryRow>>;
+  listAttempts(deliveryId: string): Promise<AttemptRow[]>;
+
+  getIdempotency(key: string, notBefore: number): Promise<IdempotencyRow | null>;
+  /** Stores a response for a key; false if another request stored one first. */
+  putIdempotency(row: IdempotencyRow): Promise<boolean>;
+
+  /** Counts (for tests, readiness and part 2's metrics). */
+  countEvents(): Promise<number>;
+}
