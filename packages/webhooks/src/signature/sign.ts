@@ -19,12 +19,12 @@ export interface SignOptions {
   key: KeyInput;
 }
 
-/** The three Standard Webhooks headers. */
-export interface SignedHeaders {
+/** The three Standard Webhooks headers. (A type alias, not an interface, so it fits `HeadersInput`.) */
+export type SignedHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 interface PreparedSigning {
   headers: Omit<SignedHeaders, 'webhook-signature'>;
