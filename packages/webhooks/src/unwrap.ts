@@ -39,7 +39,7 @@ function prepare(body: WebhookBody, options: UnwrapOptions | undefined) {
   if (key === '' || key === null) {
     throw new WebhookConfigError('missing_key', 'Webhook key must not be null or empty in order to unwrap');
   }
-  return prepareVerification({ body, headers, key, tolerance, now });
+  return prepareVerification(body, { headers, key, tolerance, now });
 }
 
 /**

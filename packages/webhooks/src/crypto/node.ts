@@ -2,7 +2,6 @@
 // (Node ≥ 20.16, Bun, Deno), never a static import, so bundles for Workers and browsers load.
 import type * as NodeCrypto from 'node:crypto';
 import type { Ed25519Key, HmacKey } from '../signature/keys.js';
-import { constantTimeEqual } from './constant-time.js';
 import type { SignedContent, SyncCrypto } from './types.js';
 
 // DER prefixes that wrap a raw 32-byte ed25519 key as PKCS#8 (private) or SPKI (public).
@@ -69,6 +68,13 @@ export function createNodeCrypto(crypto: typeof NodeCrypto): SyncCrypto {
     }
     return object;
   };
+  const hmac = (key: HmacKey, content: SignedContent) => {
+    const mac = crypto.createHmac('sha256', hmacKey(key));
+    // One update of the joined string is faster than two for the usual small body.
+    return typeof content.body === 'string'
+      ? mac.update(content.prefix + content.body)
+      : mac.update(content.prefix).update(content.body);
+  };
   const message = (content: SignedContent) =>
     typeof content.body === 'string'
       ? Buffer.from(content.prefix + content.body)
@@ -76,13 +82,9 @@ export function createNodeCrypto(crypto: typeof NodeCrypto): SyncCrypto {
 
   return {
     name: 'node',
-    hmacSha256(key, content) {
-      const hmac = crypto.createHmac('sha256', hmacKey(key));
-      if (typeof content.body === 'string') return hmac.update(content.prefix + content.body).digest();
-      return hmac.update(content.prefix).update(content.body).digest();
-    },
+    hmacSha256: (key, content) => hmac(key, content).digest(),
+    hmacSha256Base64: (key, content) => hmac(key, content).digest('base64'),
     ed25519Sign: (key, content) => crypto.sign(null, message(content), privateKey(key)),
     ed25519Verify: (key, content, signature) => crypto.verify(null, message(content), publicKey(key), signature),
-    equal: constantTimeEqual,
   };
 }

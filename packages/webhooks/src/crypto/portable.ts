@@ -1,6 +1,6 @@
+import { base64Encode } from '../encoding/base64.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import { WebhookConfigError } from '../errors.js';
-import { constantTimeEqual } from './constant-time.js';
 import { hmacSha256 } from './sha256.js';
 import type { SignedContent, SyncCrypto } from './types.js';
 
@@ -22,5 +22,5 @@ export const portableCrypto: SyncCrypto = {
   hmacSha256: (key, content) => hmacSha256(key.secret, ...bytesOf(content)),
   ed25519Sign: noEd25519,
   ed25519Verify: noEd25519,
-  equal: constantTimeEqual,
+  hmacSha256Base64: (key, content) => base64Encode(hmacSha256(key.secret, ...bytesOf(content))),
 };

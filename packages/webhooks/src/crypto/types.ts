@@ -10,8 +10,8 @@ export interface SignedContent {
 export interface SyncCrypto {
   readonly name: 'node' | 'portable';
   hmacSha256(key: HmacKey, content: SignedContent): Uint8Array;
+  /** The same HMAC as standard base64: verification compares it with the header text. */
+  hmacSha256Base64(key: HmacKey, content: SignedContent): string;
   ed25519Sign(key: Ed25519Key, content: SignedContent): Uint8Array;
   ed25519Verify(key: Ed25519Key, content: SignedContent, signature: Uint8Array): boolean;
-  /** Constant-time comparison of two equal-length byte strings. */
-  equal(a: Uint8Array, b: Uint8Array): boolean;
 }

@@ -28,10 +28,17 @@ export interface VerifiedDelivery {
   timestamp: number;
 }
 
-/** One `version,signature` entry of the `webhook-signature` header, decoded. */
+/** One `version,signature` entry of the `webhook-signature` header. */
 export interface SignatureEntry {
   version: 'v1' | 'v1a';
-  signature: Uint8Array;
+  /** The signature as sent: standard base64. */
+  base64: string;
+}
+
+/** The entry's signature bytes, or `undefined` when it is not valid base64 of the right length. */
+export function signatureBytes(entry: SignatureEntry): Uint8Array | undefined {
+  const bytes = base64Decode(entry.base64);
+  return bytes?.length === SIGNATURE_LENGTH[entry.version] ? bytes : undefined;
 }
 
 /** Everything verification needs after the checks that need no crypto. */
@@ -45,6 +52,8 @@ export interface PreparedVerification {
 }
 
 const SIGNATURE_LENGTH = { v1: 32, v1a: 64 } as const;
+// Base64 lengths of those signatures; entries of another length cannot match and are dropped.
+const BASE64_LENGTH = { v1: 44, v1a: 88 } as const;
 
 // Hot path: scans the header once without split(); most headers carry a single `v1,` entry.
 function parseSignatureHeader(header: string): SignatureEntry[] {
@@ -57,9 +66,8 @@ function parseSignatureHeader(header: string): SignatureEntry[] {
     if (comma > start && comma < end) {
       const version = header.slice(start, comma);
       // Unknown versions are skipped, as the spec asks: senders may add schemes before we do.
-      if (version === 'v1' || version === 'v1a') {
-        const signature = base64Decode(header.slice(comma + 1, end));
-        if (signature?.length === SIGNATURE_LENGTH[version]) entries.push({ version, signature });
+      if ((version === 'v1' || version === 'v1a') && end - comma - 1 === BASE64_LENGTH[version]) {
+        entries.push({ version, base64: header.slice(comma + 1, end) });
       }
     }
     start = end + 1;
@@ -85,9 +93,12 @@ function checkNoDot(name: string, value: string): void {
 }
 
 /** Runs every check that needs no crypto, in the order the reference libraries use. */
-export function prepareVerification(options: VerifyOptions): PreparedVerification {
+export function prepareVerification(
+  bodyInput: WebhookBody,
+  options: Omit<VerifyOptions, 'body'>,
+): PreparedVerification {
   const keys = resolveKeys(options.key, true);
-  const body = rawBody(options.body);
+  const body = rawBody(bodyInput);
   const tolerance = checkTolerance(options.tolerance);
   const { id, timestamp, signature } = readWebhookHeaders(options.headers ?? {});
   if (!id || !timestamp || !signature) {

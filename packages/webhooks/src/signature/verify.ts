@@ -1,9 +1,11 @@
+import { constantTimeEqualText } from '../crypto/constant-time.js';
 import { syncCrypto } from '../crypto/sync.js';
 import { ed25519VerifyAsync, hmacVerifyAsync } from '../crypto/web.js';
 import {
   noMatchingSignature,
   type PreparedVerification,
   prepareVerification,
+  signatureBytes,
   type VerifiedDelivery,
   type VerifyOptions,
 } from './verify-core.js';
@@ -11,13 +13,14 @@ import {
 function matches(prepared: PreparedVerification): boolean {
   // Keys outside, entries inside: each HMAC is computed once per key, however many entries.
   for (const key of prepared.keys) {
-    let digest: Uint8Array | undefined;
+    let digest: string | undefined;
     for (const entry of prepared.entries) {
       if (entry.version === 'v1' && key.kind === 'hmac') {
-        digest ??= syncCrypto.hmacSha256(key, prepared.content);
-        if (syncCrypto.equal(digest, entry.signature)) return true;
+        digest ??= syncCrypto.hmacSha256Base64(key, prepared.content);
+        if (constantTimeEqualText(digest, entry.base64)) return true;
       } else if (entry.version === 'v1a' && key.kind === 'ed25519') {
-        if (syncCrypto.ed25519Verify(key, prepared.content, entry.signature)) return true;
+        const signature = signatureBytes(entry);
+        if (signature && syncCrypto.ed25519Verify(key, prepared.content, signature)) return true;
       }
     }
   }
@@ -29,14 +32,14 @@ function matches(prepared: PreparedVerification): boolean {
  * `WebhookVerificationError` (with the official libraries' messages) or `WebhookConfigError`.
  */
 export function verify(options: VerifyOptions): VerifiedDelivery {
-  const prepared = prepareVerification(options);
+  const prepared = prepareVerification(options.body, options);
   checkSignatures(prepared);
   return prepared.delivery;
 }
 
 /** {@link verify} on WebCrypto, for runtimes without `node:crypto`. Same checks, same errors. */
 export async function verifyAsync(options: VerifyOptions): Promise<VerifiedDelivery> {
-  const prepared = prepareVerification(options);
+  const prepared = prepareVerification(options.body, options);
   await checkSignaturesAsync(prepared);
   return prepared.delivery;
 }
@@ -50,10 +53,12 @@ export function checkSignatures(prepared: PreparedVerification): void {
 export async function checkSignaturesAsync(prepared: PreparedVerification): Promise<void> {
   for (const entry of prepared.entries) {
     for (const key of prepared.keys) {
+      const signature = signatureBytes(entry);
+      if (!signature) continue;
       if (entry.version === 'v1' && key.kind === 'hmac') {
-        if (await hmacVerifyAsync(key, prepared.content, entry.signature)) return;
+        if (await hmacVerifyAsync(key, prepared.content, signature)) return;
       } else if (entry.version === 'v1a' && key.kind === 'ed25519') {
-        if (await ed25519VerifyAsync(key, prepared.content, entry.signature)) return;
+        if (await ed25519VerifyAsync(key, prepared.content, signature)) return;
       }
     }
   }
