@@ -88,7 +88,10 @@ export class PostgresDriver implements SqlDriver {
     }
   }
 
-  async close(): Promise<void> {
-    await this.#pool.end();
+  #closing: Promise<void> | undefined;
+
+  close(): Promise<void> {
+    this.#closing ??= this.#pool.end();
+    return this.#closing;
   }
 }
