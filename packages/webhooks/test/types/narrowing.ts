@@ -91,3 +91,11 @@ void [sessionTypes, notSession];
 declare const known: KnownWebhookEvent;
 const widened: WebhookEvent = known;
 void widened;
+
+import { knownWebhookEventSchema, webhookEventSchema } from '@hookline/webhooks';
+// The Standard Schema objects satisfy the specification's own interface.
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+
+const standard: StandardSchemaV1<unknown, WebhookEvent> = webhookEventSchema;
+const standardKnown: StandardSchemaV1<unknown, KnownWebhookEvent> = knownWebhookEventSchema;
+void [standard, standardKnown];
