@@ -34,8 +34,10 @@ export function signingKeys(destination: DestinationRow, secretBox: SecretBox, n
 async function perform(claimed: ClaimedDelivery, context: AttemptContext, now: number): Promise<AttemptResult> {
   const { destination, event } = claimed;
   let keys: string[];
+  let headers: Record<string, string>;
   try {
     keys = signingKeys(destination, context.secretBox, now);
+    headers = Object.fromEntries(Object.entries(destination.headers).map(([n, v]) => [n, context.secretBox.open(v)]));
   } catch (error) {
     // A master key mismatch is an operator problem; record it rather than crash the loop.
     const message = error instanceof Error ? error.message : 'secret unavailable';
@@ -53,7 +55,7 @@ async function perform(claimed: ClaimedDelivery, context: AttemptContext, now: n
   return context.send({
     url: destination.url,
     headers: {
-      ...destination.headers,
+      ...headers,
       'content-type': 'application/json',
       'user-agent': context.userAgent,
       ...signature,

@@ -24,7 +24,7 @@ export interface DestinationRow {
   disabledReason: string | null;
   /** Per-attempt timeout; null uses the relay default. */
   timeoutMs: number | null;
-  /** Extra static headers sent with every delivery. */
+  /** Extra static headers sent with every delivery; values sealed with the master key. */
   headers: Record<string, string>;
   /** Delays in seconds after each failed attempt; null uses the relay default. */
   retrySchedule: number[] | null;

@@ -47,7 +47,7 @@ describe.each(variants)('delivery on $name', (variant) => {
   it('delivers the exact bytes, signed for the destination, with webhook-id = event id', async () => {
     const path = `/ok-${variant.name}`;
     receiver.behave(path, { kind: 'ok' });
-    const dest = await destination(path);
+    const dest = await destination(path, { headers: { 'X-Api-Key': 'downstream-secret' } });
     const sent = await h.ingest('platform', key, 'session.status_idled');
     expect(sent.status).toBe(200);
     await h.relay.dispatcher.drain();
@@ -58,6 +58,8 @@ describe.each(variants)('delivery on $name', (variant) => {
     expect(got[0]?.headers['webhook-id']).toBe(sent.id);
     expect(got[0]?.headers['webhook-timestamp']).toBe(String(Math.floor(h.clock.now() / 1000)));
     expect(got[0]?.verifiedWith).toEqual(['current']);
+    expect(got[0]?.headers['x-api-key']).toBe('downstream-secret');
+    expect(got[0]?.headers['content-type']).toBe('application/json');
 
     const delivery = await onlyDelivery(dest.id);
     expect(delivery).toMatchObject({ status: 'delivered', attempt_count: 1, last_status_code: 200 });

@@ -1,12 +1,17 @@
 import { parseDestinationInput } from '../../api/destination-input.js';
 import { presentDestination } from '../../api/present.js';
 import { generateSigningSecret } from '../../crypto/destination-secret.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
 import { newId } from '../../ids.js';
 import type { DestinationRow } from '../../store/types.js';
 import { invalid, notFound } from '../api-error.js';
 import { listBody, optional, pageLimit } from '../query.js';
 import type { Route } from '../route.js';
 import { errorResponse, listOf, ref } from '../schemas.js';
+
+// Static header values often carry the destination's credentials: encrypted at rest like secrets.
+const sealHeaders = (box: SecretBox, headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, box.seal(value)]));
 
 const idParam = (params: Record<string, string>) => params.id ?? '';
 
@@ -32,7 +37,7 @@ export const destinationRoutes: Route[] = [
         enabled: patch.enabled ?? true,
         disabledReason: patch.enabled === false ? (patch.disabledReason ?? null) : null,
         timeoutMs: patch.timeoutMs ?? null,
-        headers: patch.headers ?? {},
+        headers: sealHeaders(relay.secretBox, patch.headers ?? {}),
         retrySchedule: patch.retrySchedule ?? null,
         sealedSecret: relay.secretBox.seal(secret),
         sealedPreviousSecret: null,
@@ -90,6 +95,7 @@ export const destinationRoutes: Route[] = [
     },
     async handle(request, relay) {
       const patch = parseDestinationInput(await request.json(), false);
+      if (patch.headers) patch.headers = sealHeaders(relay.secretBox, patch.headers);
       const row = await relay.store.updateDestination(idParam(request.params), patch, relay.clock.now());
       if (!row) throw notFound('destination', idParam(request.params));
       if (row.enabled) relay.dispatcher.wake();
