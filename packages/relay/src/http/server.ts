@@ -38,7 +38,7 @@ export function createRelayServer(relay: RelayContext, adminToken: string): Serv
     } catch {
       throw new ApiError(400, 'invalid_path', 'The request path is not valid percent-encoding.');
     }
-    if (!match) throw new ApiError(404, 'not_found', `No route for ${req.method} ${url.pathname}.`);
+    if (!match) throw new ApiError(404, 'no_route', `No route for ${req.method} ${url.pathname}.`);
     if ('allowed' in match) {
       throw new ApiError(
         405,
