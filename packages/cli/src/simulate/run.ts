@@ -67,7 +67,8 @@ export async function runPlan(
       if (stop.signal.aborted) return undefined;
       const timestamp = Math.floor(Date.now() / 1000);
       const { body, headers } = make(timestamp);
-      const result = await post(options.url, body, { ...JSON_HEADERS, ...headers }, options.timeoutMs);
+      // Ctrl-C cancels requests in flight; an auto-disable lets them finish, as the platform would.
+      const result = await post(options.url, body, { ...JSON_HEADERS, ...headers }, options.timeoutMs, options.signal);
       const record: AttemptRecord = {
         kind,
         id: event.id,

@@ -21,6 +21,7 @@ export async function post(
   body: string | Uint8Array,
   headers: Record<string, string>,
   timeoutMs: number,
+  cancel?: AbortSignal,
 ): Promise<PostResult> {
   const started = performance.now();
   try {
@@ -30,7 +31,7 @@ export async function post(
       body: body as string | Uint8Array<ArrayBuffer>,
       headers,
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: cancel ? AbortSignal.any([AbortSignal.timeout(timeoutMs), cancel]) : AbortSignal.timeout(timeoutMs),
     });
     const text = await readCapped(response);
     return { status: response.status, ms: performance.now() - started, body: text };
@@ -55,9 +56,8 @@ async function readCapped(response: Response): Promise<string> {
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no response within ${timeoutMs} ms`;
-  }
+  if (error instanceof Error && error.name === 'TimeoutError') return `no response within ${timeoutMs} ms`;
+  if (error instanceof Error && error.name === 'AbortError') return 'cancelled';
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
   return error instanceof Error ? error.message : String(error);
