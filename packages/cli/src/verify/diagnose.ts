@@ -68,7 +68,14 @@ function signatureFindings(input: DiagnoseInput, error: WebhookVerificationError
   const hmacKeys = input.keys.filter((key) => !isEd25519(key)).length;
   const edKeys = input.keys.length - hmacKeys;
   if (error.code === 'no_supported_signature') {
-    findings.push(`webhook-signature has no v1 or v1a entry (versions seen: ${versions.join(', ') || 'none'})`);
+    // The core also lands here when a v1/v1a entry is present but is not a signature of the
+    // right length in standard base64; saying "no v1 entry" would then be wrong.
+    const malformed = versions.filter((version) => version === 'v1' || version === 'v1a');
+    findings.push(
+      malformed.length > 0
+        ? `the ${malformed.join('/')} entry in webhook-signature is malformed: not a ${malformed[0] === 'v1' ? '32' : '64'}-byte signature in standard padded base64 (was it truncated or URL-safe encoded?)`
+        : `webhook-signature has no v1 or v1a entry (versions seen: ${versions.join(', ') || 'none'})`,
+    );
     return findings;
   }
   const proven = provenBodyChange(input.body, input.headers, input.keys);
