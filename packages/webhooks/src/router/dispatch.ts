@@ -8,6 +8,15 @@ import type { AnyEventHandler } from './handler-types.js';
  */
 export async function dispatch(event: WebhookEvent, handlers: readonly AnyEventHandler[]): Promise<void> {
   if (handlers.length === 0) return;
+  if (handlers.length === 1) {
+    // The common case, without allSettled's extra promises; same error shape.
+    try {
+      await (handlers[0] as AnyEventHandler)(event);
+    } catch (error) {
+      throw new WebhookHandlerError(event, [error]);
+    }
+    return;
+  }
   // A synchronous throw must become a rejection too, hence the async wrapper around each call.
   const results = await Promise.allSettled(handlers.map(async (handler) => handler(event)));
   const errors: unknown[] = [];

@@ -1,0 +1,62 @@
+// One server of `npm run bench:http`, run in its own process: `node http-servers.mjs <target>`.
+// Prints the port it listens on (127.0.0.1 only), then serves until killed.
+import { createServer } from 'node:http';
+import { Webhooks } from '@hookline/webhooks';
+import { createNodeMiddleware } from '@hookline/webhooks/node';
+import express from 'express';
+import { Webhook } from 'standardwebhooks';
+
+export const KEY = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+const targets = {
+  /** The floor: answers 204 without looking at the body. */
+  floor: () =>
+    createServer((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    }),
+
+  /** Hookline: verify + parse + validate + route + in-memory dedupe, through the shared HTTP core. */
+  hookline: () => {
+    const webhooks = new Webhooks({ key: KEY });
+    let handled = 0;
+    webhooks.on('session.status_idled', () => {
+      handled++;
+    });
+    webhooks.onAny(() => undefined);
+    process.on('SIGTERM', () => {
+      process.stderr.write(`handled ${handled}\n`);
+    });
+    return createServer(createNodeMiddleware(webhooks, { path: '/webhooks' }));
+  },
+
+  /** What users write today: Express, express.raw() and the reference standardwebhooks library. */
+  'express+standardwebhooks': () => {
+    const wh = new Webhook(KEY);
+    const app = express();
+    app.post('/webhooks', express.raw({ type: 'application/json' }), (req, res) => {
+      try {
+        const event = wh.verify(req.body.toString('utf8'), req.headers);
+        if (event.data.type === 'session.status_idled') res.sendStatus(204);
+        else res.sendStatus(204);
+      } catch {
+        res.sendStatus(400);
+      }
+    });
+    return createServer(app);
+  },
+};
+
+const name = process.argv[2];
+if (name) {
+  const make = targets[name];
+  if (!make) throw new Error(`unknown target ${name}; one of ${Object.keys(targets).join(', ')}`);
+  const server = make();
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${server.address().port}\n`);
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+export const TARGETS = Object.keys(targets);
