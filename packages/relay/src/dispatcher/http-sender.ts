@@ -97,5 +97,6 @@ export function createHttpSender(options: HttpSenderOptions): { send: Sender; cl
     }
   };
 
-  return { send, close: () => agent.close() };
+  // destroy, not close: close would wait for a hanging destination; by then its lease is released.
+  return { send, close: () => agent.destroy() };
 }

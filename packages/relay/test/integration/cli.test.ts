@@ -1,0 +1,124 @@
+// `runRelayCommand` as the CLI calls it, and the relay as a process: embedded credentials,
+// startup output, readiness and graceful shutdown.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runRelayCommand, startRelay } from '@hookline/relay';
+import { createTestDelivery } from '@hookline/webhooks/testing';
+import Database from 'better-sqlite3';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { TestReceiver } from '../helpers/receiver.js';
+
+const CHILD = fileURLToPath(new URL('../fixtures/relay-process.mjs', import.meta.url));
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, out: (line: string) => lines.push(line), text: () => lines.join('\n') };
+}
+
+describe('runRelayCommand', () => {
+  it('prints help and exits 0; a bad flag exits 2 with the reason', async () => {
+    const help = capture();
+    expect(await runRelayCommand(['--help'], { out: help.out })).toBe(0);
+    expect(help.text()).toMatch(/--database-url/);
+    const bad = capture();
+    expect(await runRelayCommand(['--port', 'many'], { err: bad.out, env: {} })).toBe(2);
+    expect(bad.text()).toMatch(/--port must be a non-negative number/);
+    const unknown = capture();
+    expect(await runRelayCommand(['frobnicate'], { err: unknown.out, env: {} })).toBe(2);
+    expect(unknown.text()).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it('requires a shared admin token and master key with PostgreSQL', async () => {
+    const err = capture();
+    const code = await runRelayCommand(['--database-url', 'postgres://127.0.0.1:1/none'], { err: err.out, env: {} });
+    expect(code).toBe(2);
+    expect(err.text()).toMatch(/HOOKLINE_ADMIN_TOKEN/);
+  });
+
+  it('runs as a process: generates credentials (0600), prints where they are, stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hookline-cli-'));
+    const env = { ...process.env, HOOKLINE_LOG_LEVEL: 'error' };
+    delete env.HOOKLINE_ADMIN_TOKEN;
+    delete env.HOOKLINE_MASTER_KEY;
+    const child = spawn(process.execPath, [CHILD, '--port', '0', '--data-dir', dataDir], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    while (!/admin token: /.test(stdout)) {
+      if (child.exitCode !== null) throw new Error('relay exited early');
+      await once(child.stdout, 'data');
+    }
+    const url = /listening on (http:\/\/[^ ]+)/.exec(stdout)?.[1] as string;
+    expect(stdout).toContain(`${url}/ingest/<source>`);
+    expect(stdout).toContain(`${url}/v1`);
+    expect(stdout).toContain(join(dataDir, 'admin-token'));
+    for (const file of ['admin-token', 'master-key']) expect(statSync(join(dataDir, file)).mode & 0o777).toBe(0o600);
+    const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+    expect(stdout).not.toContain(token);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${url}/v1/destinations`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('releases the lease of an attempt that does not finish in time, and the next start delivers it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hookline-shutdown-'));
+    const credentials = { adminToken: 'hla_t', masterKey: randomBytes(32), adminTokenSource: 'test' };
+    const key = `whsec_${randomBytes(32).toString('base64')}`;
+    const receiver = await new TestReceiver({ now: () => Date.now() }).start();
+    receiver.behave('/slow', { kind: 'hang' });
+    const config = { port: 0, dataDir, anthropicSigningKey: key, shutdownTimeoutMs: 100, pollIntervalMs: 20 };
+    const logger = pino({ level: 'silent' });
+    try {
+      const first = await startRelay({ config, credentials, logger });
+      const headers = { authorization: 'Bearer hla_t', 'content-type': 'application/json' };
+      const created = await fetch(`${first.url}/v1/destinations`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ url: receiver.url('/slow') }),
+      });
+      receiver.trust('/slow', 'secret', ((await created.json()) as { secret: string }).secret);
+      const delivery = createTestDelivery({ type: 'session.status_idled', key });
+      expect(
+        (
+          await fetch(`${first.url}/ingest/anthropic`, {
+            method: 'POST',
+            headers: delivery.headers,
+            body: delivery.body,
+          })
+        ).status,
+      ).toBe(200);
+      while (receiver.at('/slow').length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await first.stop();
+
+      const db = new Database(join(dataDir, 'relay.db'), { readonly: true });
+      const row = db.prepare('SELECT status, lease_owner, attempt_count FROM deliveries').get();
+      db.close();
+      expect(row).toEqual({ status: 'pending', lease_owner: null, attempt_count: 0 });
+
+      receiver.behave('/slow', { kind: 'ok' });
+      const second = await startRelay({ config, credentials, logger });
+      try {
+        while (receiver.at('/slow').length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(receiver.at('/slow')[1]?.verifiedWith).toEqual(['secret']);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
