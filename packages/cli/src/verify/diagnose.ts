@@ -59,22 +59,30 @@ export function describeAge(seconds: number): string {
   return seconds >= 0 ? `${text} ago` : `${text} in the future`;
 }
 
+/** Whether a `v1,…`/`v1a,…` entry carries standard padded base64 of a 32- or 64-byte signature. */
+function isWellFormedSignature(entry: string): boolean {
+  const [version, signature = ''] = entry.split(',');
+  const length = version === 'v1' ? 44 : 88;
+  return signature.length === length && /^[A-Za-z0-9+/]+={0,2}$/.test(signature);
+}
+
 function signatureFindings(input: DiagnoseInput, error: WebhookVerificationError): string[] {
   const findings: string[] = [];
-  const versions = (input.headers['webhook-signature'] ?? '')
-    .split(' ')
-    .filter(Boolean)
-    .map((entry) => entry.split(',')[0]!);
+  const entries = (input.headers['webhook-signature'] ?? '').split(' ').filter(Boolean);
+  const versions = entries.map((entry) => entry.split(',')[0]!);
   const hmacKeys = input.keys.filter((key) => !isEd25519(key)).length;
   const edKeys = input.keys.length - hmacKeys;
   if (error.code === 'no_supported_signature') {
-    // The core also lands here when a v1/v1a entry is present but is not a signature of the
-    // right length in standard base64; saying "no v1 entry" would then be wrong.
-    const malformed = versions.filter((version) => version === 'v1' || version === 'v1a');
+    findings.push(`webhook-signature has no v1 or v1a entry (versions seen: ${versions.join(', ') || 'none'})`);
+    return findings;
+  }
+  // A v1/v1a entry that is not a signature of the right length in standard base64 can match no key.
+  const supported = entries.filter((entry) => /^v1a?,/.test(entry));
+  const malformed = supported.filter((entry) => !isWellFormedSignature(entry));
+  if (supported.length > 0 && malformed.length === supported.length) {
+    const version = malformed[0]!.split(',')[0];
     findings.push(
-      malformed.length > 0
-        ? `the ${malformed.join('/')} entry in webhook-signature is malformed: not a ${malformed[0] === 'v1' ? '32' : '64'}-byte signature in standard padded base64 (was it truncated or URL-safe encoded?)`
-        : `webhook-signature has no v1 or v1a entry (versions seen: ${versions.join(', ') || 'none'})`,
+      `the ${version} entry in webhook-signature is malformed: not a ${version === 'v1' ? '32' : '64'}-byte signature in standard padded base64 (was it truncated or URL-safe encoded?)`,
     );
     return findings;
   }

@@ -125,17 +125,24 @@ export function prepareVerification(
 
 /** The error for a delivery whose signatures matched no key. */
 export function noMatchingSignature(prepared: PreparedVerification): WebhookVerificationError {
-  const supported = prepared.entries.length > 0;
   const versions = signatureVersions(prepared.signatureHeader);
-  return new WebhookVerificationError(
-    supported ? 'no_matching_signature' : 'no_supported_signature',
-    'No matching signature found',
-    {
-      versions,
-      keysTried: prepared.keys.length,
-      reason: supported
-        ? `none of ${prepared.entries.length} signature(s) matches any of ${prepared.keys.length} key(s)`
-        : `no v1 or v1a signature in webhook-signature (versions seen: ${versions.join(', ') || 'none'})`,
-    },
-  );
+  const details = { versions, keysTried: prepared.keys.length };
+  const keys = `${prepared.keys.length} key(s)`;
+  if (prepared.entries.length > 0) {
+    return new WebhookVerificationError('no_matching_signature', 'No matching signature found', {
+      ...details,
+      reason: `none of ${prepared.entries.length} signature(s) matches any of ${keys}`,
+    });
+  }
+  // A v1/v1a entry whose signature is not base64 of the right length cannot match any key.
+  if (versions.some((version) => version === 'v1' || version === 'v1a')) {
+    return new WebhookVerificationError('no_matching_signature', 'No matching signature found', {
+      ...details,
+      reason: 'every v1/v1a signature in webhook-signature is malformed (v1 is 44 base64 characters, v1a 88)',
+    });
+  }
+  return new WebhookVerificationError('no_supported_signature', 'No matching signature found', {
+    ...details,
+    reason: `no v1 or v1a signature in webhook-signature (versions seen: ${versions.join(', ') || 'none'})`,
+  });
 }

@@ -78,7 +78,7 @@ describe('diagnose: malformed signatures', () => {
   it('says a v1 entry is malformed rather than absent', () => {
     const headers = { ...signed(HMAC), 'webhook-signature': 'v1,abc' };
     const diagnosis = diagnose({ body, headers, keys: [HMAC], tolerance: 300, now });
-    expect(diagnosis.code).toBe('no_supported_signature');
+    expect(diagnosis.code).toBe('no_matching_signature');
     expect(diagnosis.findings[0]).toContain('the v1 entry in webhook-signature is malformed');
   });
 });

@@ -182,6 +182,14 @@ describe('verify: signatures and keys', () => {
     expect(asyncError.code).toBe('no_supported_signature');
   });
 
+  it('calls a malformed v1 entry malformed, not unsupported', () => {
+    const error = failure(() =>
+      verify({ body, headers: { ...headers, 'webhook-signature': 'v1,not-base64' }, key, now }),
+    ) as WebhookVerificationError;
+    expect([error.message, error.code]).toEqual(['No matching signature found', 'no_matching_signature']);
+    expect(error.details.reason).toContain('malformed');
+  });
+
   it('fails with no_matching_signature for a wrong key, the same way sync and async', async () => {
     const options = { body, headers, key: [generateSecret(), generateSecret()], now };
     const error = failure(() => verify(options)) as WebhookVerificationError;
