@@ -35,7 +35,7 @@ export class DestinationAddressRefusedError extends Error {
     const target = literal ? refusal.address : `${refusal.hostname}: it resolves to ${refusal.address}`;
     const allowHint = literal ? `"${refusal.network}"` : `"${refusal.network}" or "${refusal.hostname}"`;
     super(
-      `Refused to connect to ${target}, ${refusal.description} (${refusal.network}). ` +
+      `Refused to connect to ${target}, which is in ${refusal.network}: ${refusal.description}. ` +
         'The relay does not deliver to loopback, private, link-local, metadata or other internal addresses ' +
         `unless allowed; if this destination is intended, add ${allowHint} to ${ALLOW_NETWORKS_ENV}.`,
     );

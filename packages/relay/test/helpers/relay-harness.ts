@@ -7,6 +7,9 @@ import { TestClock } from './test-clock.js';
 
 export const ADMIN_TOKEN = `hla_test_${randomBytes(8).toString('hex')}`;
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON responses
+type Json = any;
+
 export interface Harness {
   relay: Relay;
   clock: TestClock;
@@ -16,7 +19,7 @@ export interface Harness {
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: any }>;
+  ): Promise<{ status: number; body: Json }>;
   /** Creates a source with a fresh key and returns the key. */
   source(name: string): Promise<string>;
   /** Posts a signed event of `type` to a source, signed at the test clock's time. */
@@ -25,7 +28,7 @@ export interface Harness {
     key: string,
     type: string,
     data?: Record<string, unknown>,
-  ): Promise<{ status: number; body: any; id: string; raw: string }>;
+  ): Promise<{ status: number; body: Json; id: string; raw: string }>;
   stop(): Promise<void>;
 }
 

@@ -43,7 +43,7 @@ describe('runRelayCommand', () => {
 
   it('runs as a process: generates credentials (0600), prints where they are, stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hookline-cli-'));
-    const env = { ...process.env, HOOKLINE_LOG_LEVEL: 'error' };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOOKLINE_LOG_LEVEL: 'error' };
     delete env.HOOKLINE_ADMIN_TOKEN;
     delete env.HOOKLINE_MASTER_KEY;
     const child = spawn(process.execPath, [CHILD, '--port', '0', '--data-dir', dataDir], {

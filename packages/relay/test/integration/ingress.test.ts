@@ -11,7 +11,12 @@ import { type Harness, startHarness } from '../helpers/relay-harness.js';
 const variants = await databaseVariants('ingress');
 
 async function post(url: string, body: string | Buffer, headers: Record<string, string>) {
-  const response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual' });
+  const response = await fetch(url, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    headers,
+    redirect: 'manual',
+  });
   return { status: response.status, body: await response.json() };
 }
 

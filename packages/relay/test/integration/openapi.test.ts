@@ -1,6 +1,6 @@
 // /openapi.json must describe what the relay serves: every documented operation is routed,
 // nothing undocumented is, and real responses validate against the documented schemas.
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseVariants } from '../helpers/databases.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/relay-harness.js';
