@@ -78,7 +78,11 @@ describe('createGuardedAgent with a real loopback server', () => {
   it('delivers to 127.0.0.1 when 127.0.0.0/8 is allowlisted', async () => {
     const agent = createGuardedAgent({ allow: parseAllowNetworks('127.0.0.0/8'), connectTimeout: 2_000 });
     try {
-      const response = await request(`http://127.0.0.1:${port}/hook`, { method: 'POST', body: '{}', dispatcher: agent });
+      const response = await request(`http://127.0.0.1:${port}/hook`, {
+        method: 'POST',
+        body: '{}',
+        dispatcher: agent,
+      });
       expect(response.statusCode).toBe(200);
       expect(await response.body.text()).toBe('ok');
     } finally {
