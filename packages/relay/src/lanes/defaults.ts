@@ -1,0 +1,28 @@
+// Every default of the lanes, breaker and auto-disable policy, in one place. Each is a
+// starting point the dispatcher may override per destination; the comments say why.
+import { DEFAULTS } from '../config/defaults.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const LANE_DEFAULTS = {
+  /** Attempts in flight to one destination (`max_in_flight`); the relay config's value, so the two never disagree. */
+  maxInFlight: DEFAULTS.maxInFlightPerDestination,
+  /** With `rate_per_second` but no burst, a destination may take one second's worth at once (at least 1). */
+  burstSeconds: 1,
+  breaker: {
+    /** Outcomes older than this no longer count: the breaker reacts to what a destination does now. */
+    windowMs: 60_000,
+    /** The window slides in steps of windowMs / buckets (5 s): memory stays constant at any rate. */
+    buckets: 12,
+    /** Below this many outcomes in the window the ratio means little; a quiet destination relies on retries. */
+    minimumAttempts: 10,
+    /** Opens when at least this share of the window's outcomes failed. */
+    failureRatio: 0.5,
+    /** How long an open breaker parks deliveries before one probe may test the destination. */
+    coolDownMs: 30_000,
+    /** A probe that never reports (its worker died) frees the half-open slot after this long; above the attempt timeout. */
+    probeTimeoutMs: 60_000,
+  },
+  /** Failing without a single 2xx for this long disables a destination (the platform and Svix use 5 days). */
+  autoDisableAfterMs: 5 * DAY_MS,
+} as const;
