@@ -115,11 +115,12 @@ describe('examples/next (App Router route handler)', () => {
     const forged = new Request('https://example.test/api/webhooks', {
       method: 'POST',
       body: delivery.body,
-      headers: { ...(delivery.headers as unknown as Record<string, string>), 'webhook-signature': 'v1,AAAA' },
+      // Well-formed, signed with another key.
+      headers: signWithSdk(generateSecret(), delivery.id, delivery.body),
     });
     const response = await POST(forged);
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: 'no_supported_signature' } });
+    expect(await response.json()).toMatchObject({ error: { code: 'no_matching_signature' } });
   });
 });
 
