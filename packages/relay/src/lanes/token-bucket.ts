@@ -1,6 +1,8 @@
 import { type Clock, systemClock } from '../clock.js';
 import { LANE_DEFAULTS } from './defaults.js';
 
+const EPSILON_MS = 1e-6;
+
 /** Options of {@link TokenBucket}. */
 export interface TokenBucketOptions {
   /** Sustained rate (`rate_per_second`); fractions allowed (0.5 is one every two seconds). */
@@ -45,9 +47,10 @@ export class TokenBucket {
   /** Answers without taking a token. */
   peek(now = this.#clock.now()): RateDecision {
     const tat = Math.max(this.#tat, now);
-    // The epsilon absorbs float rounding, so asking again at `retryAt` is always allowed.
-    if (tat - now <= this.#tolerance + 1e-6) return { allowed: true };
-    return { allowed: false, retryAt: Math.ceil(tat - this.#tolerance) };
+    // The epsilon absorbs float rounding; retryAt uses the same one, so it is exactly the first
+    // whole millisecond at which the answer turns to yes (a dispatcher never wakes too early or late).
+    if (tat - now <= this.#tolerance + EPSILON_MS) return { allowed: true };
+    return { allowed: false, retryAt: Math.ceil(tat - this.#tolerance - EPSILON_MS) };
   }
 
   /** Takes a token if one is available. */
