@@ -17,10 +17,9 @@ import { createTestDelivery, generateSecret } from '../../../src/testing/index.j
 const key = generateSecret();
 const quiet = { warn: () => undefined, error: () => undefined };
 
-// SignedHeaders is an interface, which TypeScript does not treat as a Record (reported upstream).
 function delivery(type: string, options: { id?: string; data?: Record<string, unknown> } = {}) {
   const { body, headers, event } = createTestDelivery({ type, key, ...options });
-  return { body, headers: headers as unknown as Record<string, string>, event: event as unknown as WebhookEvent };
+  return { body, headers, event: event as unknown as WebhookEvent };
 }
 
 describe('Webhooks routing', () => {
