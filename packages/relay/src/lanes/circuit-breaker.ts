@@ -116,6 +116,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** Gives back a probe that will never report (lease lost, shutdown), so the next one may start at once. */
+  abandon(admission: { probe: boolean }): void {
+    if (admission.probe) this.#probeStartedAt = undefined;
+  }
+
   /** What metrics and the dashboard show. */
   snapshot(now = this.#clock.now()): { state: BreakerState; successes: number; failures: number; retryAt?: number } {
     const state = this.#refresh(now);
