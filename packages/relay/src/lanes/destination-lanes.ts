@@ -55,6 +55,8 @@ export interface DestinationLanesOptions {
 interface Lane {
   breaker: CircuitBreaker;
   bucket: TokenBucket | undefined;
+  /** The rate settings the bucket was built from; a change builds a new one. */
+  rateKey: string;
 }
 
 /**
@@ -156,19 +158,20 @@ export class DestinationLanes {
           ...(onChange ? { onStateChange: (change: BreakerStateChange) => onChange(id, change) } : {}),
         }),
         bucket: undefined,
+        rateKey: '',
       };
       this.#lanes.set(id, lane);
     }
     // A destination's rate may be edited at any time; a new setting starts a fresh bucket.
     const rate = settings.ratePerSecond ?? undefined;
     const burst = settings.burst ?? undefined;
-    if (rate === undefined) lane.bucket = undefined;
-    else if (lane.bucket?.ratePerSecond !== rate || (burst !== undefined && lane.bucket.burst !== burst)) {
-      lane.bucket = new TokenBucket({
-        ratePerSecond: rate,
-        ...(burst === undefined ? {} : { burst }),
-        clock: this.#clock,
-      });
+    const key = rate === undefined ? '' : `${rate}/${burst ?? 'default'}`;
+    if (lane.rateKey !== key) {
+      lane.rateKey = key;
+      lane.bucket =
+        rate === undefined
+          ? undefined
+          : new TokenBucket({ ratePerSecond: rate, ...(burst === undefined ? {} : { burst }), clock: this.#clock });
     }
     return lane;
   }
