@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DestinationAddressRefusedError } from '../../../src/ssrf/address-refused-error.js';
-import { parseAllowNetworks } from '../../../src/ssrf/allow-networks.js';
+import { isAddressAllowed, parseAllowNetworks } from '../../../src/ssrf/allow-networks.js';
 import { checkDestination } from '../../../src/ssrf/check-destination.js';
+import { classifyAddress } from '../../../src/ssrf/classify-address.js';
 import { scriptedResolver } from './stub-resolver.js';
 
 async function refusal(promise: Promise<unknown>): Promise<DestinationAddressRefusedError> {
@@ -89,5 +91,39 @@ describe('checkDestination', () => {
     await expect(checkDestination('slow', { resolve, resolveTimeoutMs: 5 })).rejects.toMatchObject({
       code: 'UND_ERR_CONNECT_TIMEOUT',
     });
+  });
+});
+
+describe('checkDestination (property)', () => {
+  const special = fc.constantFrom(
+    '127.0.0.1',
+    '10.1.2.3',
+    '169.254.169.254',
+    '100.64.0.1',
+    '::1',
+    'fd00:ec2::254',
+    '::ffff:127.0.0.1',
+    '64:ff9b::a00:1',
+    '2002:7f00:1::1',
+    '192.168.0.1',
+  );
+  const random = fc.oneof(fc.ipV4(), fc.ipV6());
+  const allowEntries = fc.subarray(['127.0.0.0/8', '10.0.0.0/8', '::1', 'fc00::/7', '169.254.0.0/16']);
+
+  it('returns only addresses it was given that are public or allowed, and refuses only when none is', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(special, random), { minLength: 1, maxLength: 6 }),
+        allowEntries,
+        async (answers, entries) => {
+          const allow = parseAllowNetworks(entries.join(','));
+          const resolve = scriptedResolver({ 'dest.example': [answers] });
+          const usable = answers.filter((a) => !classifyAddress(a).blocked || isAddressAllowed(allow, a));
+          const result = await checkDestination('dest.example', { resolve, allow }).catch((e: unknown) => e);
+          if (usable.length === 0) expect(result).toBeInstanceOf(DestinationAddressRefusedError);
+          else expect(result).toEqual(usable);
+        },
+      ),
+    );
   });
 });
