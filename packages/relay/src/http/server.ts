@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createAdminAuth } from '../crypto/admin-auth.js';
 import type { RelayContext } from '../relay-context.js';
+import { StoreUnavailableError } from '../store/sql-driver.js';
 import { ApiError } from './api-error.js';
 import { readBody } from './read-body.js';
 import type { RouteRequest, RouteResponse } from './route.js';
@@ -84,6 +85,17 @@ export function createRelayServer(relay: RelayContext, adminToken: string): Serv
     handle(req, res).catch((error: unknown) => {
       if (error instanceof ApiError) {
         send(req, res, errorResponse(error));
+        return;
+      }
+      if (error instanceof StoreUnavailableError) {
+        relay.logger.error({ err: error, method: req.method, path: req.url?.split('?')[0] }, 'database unavailable');
+        send(
+          req,
+          res,
+          errorResponse(
+            new ApiError(503, 'store_unavailable', 'The database is unavailable; nothing was changed. Retry later.'),
+          ),
+        );
         return;
       }
       relay.logger.error({ err: error, method: req.method, path: req.url?.split('?')[0] }, 'request failed');

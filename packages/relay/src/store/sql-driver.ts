@@ -20,3 +20,25 @@ export interface SqlDriver extends SqlExecutor {
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The database failed (unreachable, closed, out of space). The HTTP layer answers 503 for it, so
+ * a caller knows to retry and that nothing was accepted. The message never contains parameters.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+
+  constructor(cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`The database failed: ${reason}`, { cause });
+  }
+}
+
+/** Runs `fn`, turning any driver error into a {@link StoreUnavailableError}. */
+export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error);
+  }
+}

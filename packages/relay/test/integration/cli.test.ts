@@ -122,3 +122,44 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+describe('a master key that does not match the stored secrets', () => {
+  it('refuses ingress with a clear 500 instead of crashing or leaking anything', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hookline-masterkey-'));
+    const logger = pino({ level: 'silent' });
+    const config = { port: 0, dataDir };
+    const key = `whsec_${randomBytes(32).toString('base64')}`;
+    const first = await startRelay({
+      config,
+      logger,
+      credentials: { adminToken: 'hla_t', masterKey: randomBytes(32), adminTokenSource: 't' },
+    });
+    const headers = { authorization: 'Bearer hla_t', 'content-type': 'application/json' };
+    await fetch(`${first.url}/v1/sources`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'p', keys: [key] }),
+    });
+    await first.stop();
+    const second = await startRelay({
+      config,
+      logger,
+      credentials: { adminToken: 'hla_t', masterKey: randomBytes(32), adminTokenSource: 't' },
+    });
+    try {
+      const delivery = createTestDelivery({ type: 'session.status_idled', key });
+      const response = await fetch(`${second.url}/ingest/p`, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+      });
+      expect(response.status).toBe(500);
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({ error: { code: 'source_misconfigured' } });
+      expect(text).toMatch(/HOOKLINE_MASTER_KEY/);
+      expect(text).not.toContain(key.slice(6));
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -189,7 +189,8 @@ describe.each(variants)('ingress on $name', (variant) => {
     expect(response).toMatchObject({ status: 503, body: { error: { code: 'store_unavailable' } } });
     const ready = await fetch(`${h.relay.url}/readyz`);
     expect(ready.status).toBe(503);
-    // Reopen on the same database: the refused event is not there.
+    const admin = await h.api('GET', '/v1/destinations');
+    expect(admin).toMatchObject({ status: 503, body: { error: { code: 'store_unavailable' } } });
   });
 
   it('requires the admin token on the admin API', async () => {

@@ -7,6 +7,7 @@ import {
 } from '@hookline/webhooks';
 import { acceptEvent, acceptedBody } from '../../api/accept-event.js';
 import { resolveSource } from '../../api/sources.js';
+import { SecretBoxError } from '../../crypto/secret-box.js';
 import { ApiError } from '../api-error.js';
 import type { Route } from '../route.js';
 import { errorResponse, ref } from '../schemas.js';
@@ -38,6 +39,16 @@ export const ingestRoute: Route = {
     try {
       source = await resolveSource(relay, name);
     } catch (error) {
+      if (error instanceof SecretBoxError) {
+        // The master key does not match the one the keys were sealed with: an operator problem.
+        count('source_misconfigured');
+        relay.logger.error({ source: name }, error.message);
+        throw new ApiError(
+          500,
+          'source_misconfigured',
+          `The keys of source "${name}" cannot be decrypted; check HOOKLINE_MASTER_KEY.`,
+        );
+      }
       count('store_unavailable');
       relay.logger.error({ err: error, source: name }, 'looking up a source failed');
       throw new ApiError(
@@ -72,6 +83,7 @@ export const ingestRoute: Route = {
     } catch (error) {
       if (error instanceof WebhookVerificationError || error instanceof WebhookPayloadError) {
         count(error.code);
+        relay.logger.warn({ source: name, code: error.code }, 'ingress refused a delivery');
         throw new ApiError(400, error.code, error.message);
       }
       if (error instanceof WebhookConfigError) {

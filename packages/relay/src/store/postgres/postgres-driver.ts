@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
+import { guarded, type SqlDriver, type SqlExecutor, type SqlRow } from '../sql-driver.js';
 import { POSTGRES_SCHEMA } from './postgres-schema.js';
 
 export interface PostgresOptions {
@@ -50,12 +50,15 @@ export class PostgresDriver implements SqlDriver {
     this.#pool.on('error', () => undefined);
   }
 
-  async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    const result = await this.#pool.query(numbered(sql), params as unknown[]);
-    return result.rows as SqlRow[];
+  query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
+    return guarded(async () => (await this.#pool.query(numbered(sql), params as unknown[])).rows as SqlRow[]);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return guarded(() => this.#transaction(fn));
+  }
+
+  async #transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
+import { guarded, type SqlDriver, type SqlExecutor, type SqlRow } from '../sql-driver.js';
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
 
 export interface SqliteOptions {
@@ -48,10 +48,14 @@ export class SqliteDriver implements SqlDriver {
   }
 
   query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]> {
-    return this.#exclusive(async () => this.#run(sql, params));
+    return guarded(() => this.#exclusive(async () => this.#run(sql, params)));
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return guarded(() => this.#transaction(fn));
+  }
+
+  #transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#exclusive(async () => {
       this.#run('BEGIN IMMEDIATE');
       try {
