@@ -15,7 +15,7 @@ const key = readFileSync(new URL('./fixtures/secure-hookline-test.key', import.m
 
 let server: Server;
 let port: number;
-const sni: (string | false)[] = [];
+const sni: (string | false | null)[] = [];
 
 beforeAll(async () => {
   server = createServer({ cert, key }, (req, res) => res.end(req.headers.host));
