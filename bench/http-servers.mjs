@@ -16,6 +16,17 @@ const targets = {
       res.end();
     }),
 
+  /** The floor for any verifying server: reads the whole body, then answers 204 (no verification). */
+  'floor-read-body': () =>
+    createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        res.writeHead(204);
+        res.end();
+      });
+    }),
+
   /** Hookline: verify + parse + validate + route + in-memory dedupe, through the shared HTTP core. */
   hookline: () => {
     const webhooks = new Webhooks({ key: KEY });
