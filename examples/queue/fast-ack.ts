@@ -20,7 +20,11 @@ export function createFastAckApp(queue: Queue) {
   app.use(createNodeMiddleware(webhooks, { path: '/webhooks', enqueue: (event) => queue.push(event) }));
 
   async function work(): Promise<void> {
-    for (let event = await queue.pop(); event; event = await queue.pop()) await webhooks.receive(event);
+    for (let event = await queue.pop(); event; event = await queue.pop()) {
+      const result = await webhooks.receive(event);
+      // Another worker holds this event right now; if it fails, this copy must still run later.
+      if (result.status === 'in_progress') await queue.push(event); // a real queue: with a delay
+    }
   }
   return { app, webhooks, work };
 }
