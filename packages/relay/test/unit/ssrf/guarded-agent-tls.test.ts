@@ -6,6 +6,7 @@ import { buildConnector, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowNetworks } from '../../../src/ssrf/allow-networks.js';
 import { createGuardedAgent } from '../../../src/ssrf/guarded-agent.js';
+import { watchOutsideConnections } from './loopback-only.js';
 import { scriptedResolver } from './stub-resolver.js';
 
 // A throwaway self-signed certificate for secure.hookline.test, made for this test only
@@ -25,9 +26,13 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 
+const watch = watchOutsideConnections();
+
 afterAll(async () => {
+  watch.stop();
   server.close();
   await once(server, 'close');
+  expect(watch.outside).toEqual([]);
 });
 
 describe('createGuardedAgent over TLS to a loopback server', () => {

@@ -7,6 +7,7 @@ import { DestinationAddressRefusedError } from '../../../src/ssrf/address-refuse
 import { parseAllowNetworks } from '../../../src/ssrf/allow-networks.js';
 import { createGuardedAgent } from '../../../src/ssrf/guarded-agent.js';
 import type { Connector, ConnectorOptions } from '../../../src/ssrf/guarded-connector.js';
+import { watchOutsideConnections } from './loopback-only.js';
 import { scriptedResolver } from './stub-resolver.js';
 
 // No test here may open a connection outside 127.0.0.0/8 and ::1. Every other address goes to a
@@ -29,9 +30,13 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 
+const watch = watchOutsideConnections();
+
 afterAll(async () => {
+  watch.stop();
   server.close();
   await once(server, 'close');
+  expect(watch.outside).toEqual([]);
 });
 
 afterEach(() => {
