@@ -107,6 +107,19 @@ describe('createGuardedAgent with a real loopback server', () => {
     }
   });
 
+  it('resolves localhost with the system resolver by default', async () => {
+    // localhost may answer ::1 first; the server listens on 127.0.0.1 only, so this also
+    // exercises moving on to the next checked address.
+    const agent = createGuardedAgent({ allow: parseAllowNetworks('127.0.0.0/8,::1') });
+    try {
+      const response = await request(`http://localhost:${port}/`, { dispatcher: agent });
+      expect(response.statusCode).toBe(200);
+      await response.body.dump();
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('resolves a host name with the injected resolver and connects to the loopback answer', async () => {
     const resolve = scriptedResolver({ 'hooks.local.test': [['::1', '127.0.0.1']] });
     const agent = createGuardedAgent({ allow: parseAllowNetworks('127.0.0.0/8'), resolve });
