@@ -15,7 +15,7 @@ export interface GuardedConnectorOptions extends CheckDestinationOptions {
    * records the call instead of connecting.
    */
   connect?: Connector;
-  /** TCP + TLS connect timeout (ms) of the default connector. Default: undici's (10 s). */
+  /** TCP + TLS connect timeout (ms) of the default connector, and the default `resolveTimeoutMs`. Default: undici's (10 s). */
   connectTimeout?: number;
 }
 
@@ -31,9 +31,13 @@ export function createGuardedConnector(options: GuardedConnectorOptions = {}): C
   const connect =
     options.connect ?? buildConnector(options.connectTimeout === undefined ? {} : { timeout: options.connectTimeout });
 
+  // A lookup that hangs should fail as fast as a host that does not answer.
+  const resolveTimeoutMs = options.resolveTimeoutMs ?? options.connectTimeout;
+  const checkOptions = resolveTimeoutMs === undefined ? options : { ...options, resolveTimeoutMs };
+
   return (target, callback) => {
     const servername = target.servername || (isIP(target.hostname) === 0 ? target.hostname : undefined);
-    checkDestination(target.hostname, options).then(
+    checkDestination(target.hostname, checkOptions).then(
       (addresses) => {
         // Connection errors move on to the next checked address (an unreachable IPv6 answer
         // should not sink a host that also has IPv4); the last error is the one reported.

@@ -249,6 +249,23 @@ describe('createGuardedAgent with a recording connect hook', () => {
     }
   });
 
+  it('bounds a hanging lookup by the connect timeout', async () => {
+    const connect = recordingConnect();
+    const agent = createGuardedAgent({
+      resolve: () => new Promise<never>(() => undefined),
+      connect,
+      connectTimeout: 5,
+    });
+    try {
+      await expect(request('http://hanging-dns.example/', { dispatcher: agent })).rejects.toMatchObject({
+        code: 'UND_ERR_CONNECT_TIMEOUT',
+      });
+      expect(connect.calls).toHaveLength(0);
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('fails the request with the resolver error when the host does not resolve', async () => {
     const connect = recordingConnect();
     const agent = createGuardedAgent({ resolve: scriptedResolver({}), connect });
