@@ -1,0 +1,154 @@
+// The Store contract on both databases, below the HTTP layer: the outbox write, leases that
+// exclude other workers until they expire, completion that refuses a lost lease, and claims
+// that never hand the same delivery to two workers at once.
+import { randomBytes } from 'node:crypto';
+import { openStore, type Store } from '@hookline/relay';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseVariants } from '../helpers/databases.js';
+
+const variants = await databaseVariants('store_contract');
+const T0 = Date.parse('2026-11-01T00:00:00Z');
+
+function destination(id: string, eventTypes: string[] = [], enabled = true) {
+  return {
+    id,
+    url: `http://127.0.0.1:9/${id}`,
+    description: null,
+    eventTypes,
+    enabled,
+    disabledReason: enabled ? null : 'off',
+    timeoutMs: 1_000,
+    headers: {},
+    retrySchedule: null,
+    sealedSecret: 'v1.sealed',
+    sealedPreviousSecret: null,
+    previousSecretExpiresAt: null,
+    createdAt: T0,
+    updatedAt: T0,
+  };
+}
+
+function event(n: number, type = 'session.status_idled') {
+  return {
+    id: `evt_${String(n).padStart(8, '0')}`,
+    eventId: `whe_${randomBytes(16).toString('hex')}`,
+    sourceName: 'platform',
+    type,
+    resourceId: 'sesn_1',
+    createdAt: T0,
+    receivedAt: T0,
+    body: Buffer.from(`{"n":${n}}`),
+  };
+}
+
+const claim = (store: Store, owner: string, now = T0, limit = 100) =>
+  store.claimDue({ now, limit, owner, leaseMarginMs: 500, defaultTimeoutMs: 1_000 });
+
+describe.each(variants)('Store on $name', (variant) => {
+  let store: Store;
+  let config: ReturnType<typeof variant.fresh>;
+  beforeEach(async () => {
+    config = variant.fresh();
+    store = await openStore(config);
+  });
+  afterEach(() => store.close());
+  afterAll(() => variant.cleanup());
+
+  it('writes the event and one delivery per matching enabled destination, once', async () => {
+    await store.insertDestination(destination('dst_a', ['session.*']));
+    await store.insertDestination(destination('dst_b', ['vault.*']));
+    await store.insertDestination(destination('dst_c', [], false));
+    const e = event(1);
+    expect(await store.ingest(e)).toMatchObject({ duplicate: false, deliveries: 1 });
+    expect(await store.ingest({ ...e, id: 'evt_other' })).toMatchObject({
+      duplicate: true,
+      deliveries: 0,
+      event: { id: e.id },
+    });
+    expect(await store.countEvents()).toBe(1);
+    const stored = await store.getEvent(e.eventId);
+    expect(stored?.body.equals(e.body)).toBe(true);
+  });
+
+  it('leases a delivery to one worker until the lease expires, then to another', async () => {
+    await store.insertDestination(destination('dst_a'));
+    await store.ingest(event(1));
+    const [first] = await claim(store, 'w1');
+    expect(first?.destination.id).toBe('dst_a');
+    expect(await claim(store, 'w2')).toHaveLength(0);
+    expect(await claim(store, 'w2', T0 + 1_499)).toHaveLength(0); // timeout 1 s + margin 0.5 s
+    const [again] = await claim(store, 'w2', T0 + 1_500);
+    expect(again?.delivery.id).toBe(first?.delivery.id);
+
+    // The first worker finishes late: its lease was taken over, so nothing is written.
+    const attempt = {
+      id: 'att_1',
+      deliveryId: first?.delivery.id as string,
+      attemptNumber: 1,
+      manual: false,
+      startedAt: T0,
+      latencyMs: 5,
+      statusCode: 200,
+      errorClass: null,
+      errorMessage: null,
+      responseBody: 'ok',
+      outcome: 'delivered',
+    };
+    const done = {
+      attempt,
+      status: 'delivered' as const,
+      nextAttemptAt: null,
+      countsTowardSchedule: true,
+      now: T0 + 2_000,
+    };
+    expect(await store.completeAttempt({ ...done, owner: 'w1' })).toBe(false);
+    expect(await store.listAttempts(attempt.deliveryId)).toHaveLength(0);
+    expect(await store.completeAttempt({ ...done, owner: 'w2' })).toBe(true);
+    expect(await store.getDelivery(attempt.deliveryId)).toMatchObject({
+      status: 'delivered',
+      attemptCount: 1,
+      deliveredAt: T0 + 2_000,
+    });
+    expect(await claim(store, 'w3', T0 + 10_000)).toHaveLength(0);
+  });
+
+  it('skips disabled destinations and excluded lanes, and releases leases on request', async () => {
+    await store.insertDestination(destination('dst_a'));
+    await store.insertDestination(destination('dst_b'));
+    await store.ingest(event(1));
+    const claimed = await store.claimDue({
+      now: T0,
+      limit: 10,
+      owner: 'w1',
+      leaseMarginMs: 0,
+      defaultTimeoutMs: 1,
+      excludeDestinationIds: ['dst_a'],
+    });
+    expect(claimed.map((c) => c.destination.id)).toEqual(['dst_b']);
+    await store.releaseLeases(
+      'w1',
+      claimed.map((c) => c.delivery.id),
+    );
+    await store.updateDestination('dst_a', { enabled: false, disabledReason: 'off' }, T0);
+    expect((await claim(store, 'w2')).map((c) => c.destination.id)).toEqual(['dst_b']);
+  });
+
+  it('never hands one delivery to two concurrent claimers', async () => {
+    await store.insertDestination(destination('dst_a'));
+    for (let n = 0; n < 60; n++) await store.ingest(event(n));
+    // PostgreSQL: separate pools, as separate processes would have (SKIP LOCKED decides).
+    // SQLite: one process owns the file, so claimers share its serialised connection.
+    const extra = variant.name === 'postgres' ? await Promise.all([openStore(config), openStore(config)]) : [];
+    try {
+      const stores = [store, ...extra];
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => claim(stores[i % stores.length] as Store, `w${i}`, T0, 15)),
+      );
+      const ids = results.flat().map((c) => c.delivery.id);
+      expect(ids).toHaveLength(60);
+      expect(new Set(ids).size).toBe(60);
+    } finally {
+      await Promise.all(extra.map((s) => s.close()));
+    }
+  });
+});
