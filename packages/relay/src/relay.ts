@@ -90,13 +90,20 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   });
   const context: RelayContext = { config, store, clock, secretBox, dispatcher, logger, metrics: createMetrics() };
   const server = createRelayServer(context, credentials.adminToken);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Port taken, say: leave nothing open (and free the SQLite data-directory lock).
+    await http?.close();
+    await store.close();
+    throw error;
+  }
   if (options.startDispatcher !== false) dispatcher.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

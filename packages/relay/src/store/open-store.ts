@@ -1,6 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresDriver } from './postgres/postgres-driver.js';
 import { SqlStore } from './sql-store.js';
+import { lockDataDirectory } from './sqlite/process-lock.js';
 import { SqliteDriver } from './sqlite/sqlite-driver.js';
 import type { Store } from './types.js';
 
@@ -10,14 +12,33 @@ export interface OpenStoreOptions {
   dataDir: string;
   postgresSchema?: string | undefined;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** Take the one-process lock on the SQLite data directory (default true; the relay relies on it). */
+  lockSqlite?: boolean;
 }
 
 /** Opens (and migrates) the configured store. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  const driver = options.databaseUrl
-    ? new PostgresDriver({ connectionString: options.databaseUrl, schema: options.postgresSchema ?? 'hookline' })
-    : new SqliteDriver({ path: join(options.dataDir, 'relay.db'), synchronous: options.sqliteSynchronous ?? 'FULL' });
-  const store = new SqlStore(driver);
+  let unlock: (() => void) | undefined;
+  let driver: PostgresDriver | SqliteDriver;
+  if (options.databaseUrl) {
+    driver = new PostgresDriver({
+      connectionString: options.databaseUrl,
+      schema: options.postgresSchema ?? 'hookline',
+    });
+  } else {
+    mkdirSync(options.dataDir, { recursive: true });
+    if (options.lockSqlite !== false) unlock = lockDataDirectory(join(options.dataDir, 'relay.lock'));
+    try {
+      driver = new SqliteDriver({
+        path: join(options.dataDir, 'relay.db'),
+        synchronous: options.sqliteSynchronous ?? 'FULL',
+      });
+    } catch (error) {
+      unlock?.();
+      throw error;
+    }
+  }
+  const store = new SqlStore(driver, unlock);
   try {
     await store.migrate();
   } catch (error) {

@@ -55,9 +55,13 @@ export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly #db: SqlDriver;
 
-  constructor(driver: SqlDriver) {
+  readonly #onClose: (() => void) | undefined;
+
+  /** `onClose` runs after the database closes (it releases the SQLite data-directory lock). */
+  constructor(driver: SqlDriver, onClose?: () => void) {
     this.#db = driver;
     this.kind = driver.kind;
+    this.#onClose = onClose;
   }
 
   migrate(): Promise<void> {
@@ -68,8 +72,9 @@ export class SqlStore implements Store {
     await this.#db.query('SELECT 1');
   }
 
-  close(): Promise<void> {
-    return this.#db.close();
+  async close(): Promise<void> {
+    await this.#db.close();
+    this.#onClose?.();
   }
 
   async releaseAllLeases(): Promise<number> {

@@ -163,3 +163,21 @@ describe('a master key that does not match the stored secrets', () => {
     }
   });
 });
+
+describe('the SQLite data directory', () => {
+  it('belongs to one relay process at a time; a second start says why it cannot', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hookline-lock-'));
+    const logger = pino({ level: 'silent' });
+    const credentials = { adminToken: 'hla_t', masterKey: randomBytes(32), adminTokenSource: 't' };
+    const first = await startRelay({ config: { port: 0, dataDir }, logger, credentials });
+    try {
+      await expect(startRelay({ config: { port: 0, dataDir }, logger, credentials })).rejects.toThrow(
+        /pid \d+.*only one process/,
+      );
+    } finally {
+      await first.stop();
+    }
+    const again = await startRelay({ config: { port: 0, dataDir }, logger, credentials });
+    await again.stop();
+  });
+});
