@@ -1,4 +1,4 @@
-import { Agent, errors, request } from 'undici';
+import { Agent, type Dispatcher, errors, request } from 'undici';
 import type { AttemptResult } from './classify-outcome.js';
 
 export interface SendRequest {
@@ -13,6 +13,11 @@ export interface HttpSenderOptions {
   responseBodyLimitBytes: number;
   /** Connections per origin; keep-alive pools them. */
   connectionsPerOrigin?: number;
+  /**
+   * The undici dispatcher to send through, e.g. an agent whose connect hook checks addresses
+   * (the SSRF guard). Default: a plain keep-alive Agent with the connect timeout above.
+   */
+  agent?: Dispatcher;
 }
 
 /** Sends one attempt; never throws (failures come back as an {@link AttemptResult}). */
@@ -39,11 +44,13 @@ function errorClassOf(error: unknown): { errorClass: string; message: string } {
  * destination that streams gigabytes costs the relay at most the cap).
  */
 export function createHttpSender(options: HttpSenderOptions): { send: Sender; close: () => Promise<void> } {
-  const agent = new Agent({
-    connect: { timeout: options.connectTimeoutMs },
-    connections: options.connectionsPerOrigin ?? 32,
-    keepAliveTimeout: 10_000,
-  });
+  const agent =
+    options.agent ??
+    new Agent({
+      connect: { timeout: options.connectTimeoutMs },
+      connections: options.connectionsPerOrigin ?? 32,
+      keepAliveTimeout: 10_000,
+    });
   const limit = options.responseBodyLimitBytes;
 
   const send: Sender = async (req) => {
