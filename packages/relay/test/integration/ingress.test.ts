@@ -45,6 +45,19 @@ describe.each(variants)('ingress on $name', (variant) => {
     expect(stored.body.payload).toEqual(JSON.parse(delivery.body));
   });
 
+  it('verifies with every key of a source, so a key rotation loses nothing', async () => {
+    const next = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
+    expect((await h.api('PATCH', '/v1/sources/platform', { keys: [next, key] })).status).toBe(200);
+    for (const signingKey of [key, next]) {
+      const delivery = createTestDelivery({ type: 'session.status_idled', key: signingKey, timestamp: h.clock.date() });
+      expect((await post(`${h.relay.url}/ingest/platform`, delivery.body, delivery.headers)).status).toBe(200);
+    }
+    expect((await h.api('PATCH', '/v1/sources/platform', { keys: [next] })).status).toBe(200);
+    const old = createTestDelivery({ type: 'session.status_idled', key, timestamp: h.clock.date() });
+    expect((await post(`${h.relay.url}/ingest/platform`, old.body, old.headers)).status).toBe(400);
+    expect(await count()).toBe(2);
+  });
+
   it('accepts unknown event types (the platform adds types without notice)', async () => {
     const sent = await h.ingest('platform', key, 'session.something_new');
     expect(sent.status).toBe(200);
