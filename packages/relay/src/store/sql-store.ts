@@ -415,24 +415,35 @@ export class SqlStore implements Store {
 
   // Idempotency keys for POST /v1/events
 
-  async getIdempotency(key: string, notBefore: number): Promise<IdempotencyRow | null> {
-    const [row] = await this.#db.query('SELECT * FROM idempotency_keys WHERE key = ? AND created_at >= ?', [
-      key,
-      notBefore,
-    ]);
-    return row ? toIdempotency(row) : null;
+  claimIdempotencyKey(
+    claim: { key: string; requestHash: string; createdAt: number },
+    limits: { expiredBefore: number; abandonedBefore: number },
+  ): Promise<IdempotencyRow | null> {
+    return this.#db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO idempotency_keys (key, request_hash, status_code, response_body, created_at) VALUES (?, ?, 0, '', ?)
+         ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, status_code = 0, response_body = '',
+           created_at = excluded.created_at
+         WHERE idempotency_keys.created_at < ? OR (idempotency_keys.status_code = 0 AND idempotency_keys.created_at < ?)
+         RETURNING key`,
+        [claim.key, claim.requestHash, claim.createdAt, limits.expiredBefore, limits.abandonedBefore],
+      );
+      if (inserted.length === 1) return null;
+      const [row] = await tx.query('SELECT * FROM idempotency_keys WHERE key = ?', [claim.key]);
+      return toIdempotency(row as SqlRow);
+    });
   }
 
-  async putIdempotency(row: IdempotencyRow): Promise<boolean> {
-    // An expired row for the same key is replaced; a live one wins.
-    const rows = await this.#db.query(
-      `INSERT INTO idempotency_keys (key, request_hash, status_code, response_body, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, status_code = excluded.status_code,
-         response_body = excluded.response_body, created_at = excluded.created_at
-       WHERE idempotency_keys.created_at < ? RETURNING key`,
-      [row.key, row.requestHash, row.statusCode, row.responseBody, row.createdAt, row.createdAt - 12 * 3600 * 1000],
-    );
-    return rows.length === 1;
+  async completeIdempotencyKey(key: string, statusCode: number, responseBody: string): Promise<void> {
+    await this.#db.query('UPDATE idempotency_keys SET status_code = ?, response_body = ? WHERE key = ?', [
+      statusCode,
+      responseBody,
+      key,
+    ]);
+  }
+
+  async releaseIdempotencyKey(key: string): Promise<void> {
+    await this.#db.query('DELETE FROM idempotency_keys WHERE key = ? AND status_code = 0', [key]);
   }
 
   async countEvents(): Promise<number> {

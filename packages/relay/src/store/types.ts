@@ -167,6 +167,7 @@ export interface DeliveryFilter {
 export interface IdempotencyRow {
   key: string;
   requestHash: string;
+  /** 0 while the request that claimed the key is still running. */
   statusCode: number;
   responseBody: string;
   createdAt: number;
@@ -221,9 +222,19 @@ export interface Store {
   listDeliveries(filter: DeliveryFilter): Promise<Page<DeliveryRow>>;
   listAttempts(deliveryId: string): Promise<AttemptRow[]>;
 
-  getIdempotency(key: string, notBefore: number): Promise<IdempotencyRow | null>;
-  /** Stores a response for a key; false if another request stored one first. */
-  putIdempotency(row: IdempotencyRow): Promise<boolean>;
+  /**
+   * Claims an idempotency key for a request (a placeholder with status 0) and returns null, or
+   * returns the live row another request holds. A row created before `expiredBefore`, or a
+   * placeholder older than `abandonedBefore` (its request died), is taken over.
+   */
+  claimIdempotencyKey(
+    claim: { key: string; requestHash: string; createdAt: number },
+    limits: { expiredBefore: number; abandonedBefore: number },
+  ): Promise<IdempotencyRow | null>;
+  /** Stores the response of the request that claimed the key. */
+  completeIdempotencyKey(key: string, statusCode: number, responseBody: string): Promise<void>;
+  /** Drops a claim whose request failed, so a retry can run. */
+  releaseIdempotencyKey(key: string): Promise<void>;
 
   /** Counts (for tests, readiness and part 2's metrics). */
   countEvents(): Promise<number>;

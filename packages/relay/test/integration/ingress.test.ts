@@ -262,11 +262,33 @@ describe.each(variants)('ingress on $name', (variant) => {
     expect(conflict).toMatchObject({ status: 409, body: { error: { code: 'idempotency_key_reused' } } });
     expect((await h.api('GET', '/v1/events?type=agent.created')).body.data).toHaveLength(1);
 
+    // Concurrent requests with one key publish once; the others replay or are told to retry.
+    const racing = { type: 'agent.archived', data };
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => h.api('POST', '/v1/events', racing, { 'idempotency-key': 'k-race' })),
+    );
+    expect(new Set(results.filter((r) => r.status === 202).map((r) => r.body.id)).size).toBe(1);
+    for (const r of results.filter((r) => r.status !== 202)) {
+      expect(r).toMatchObject({ status: 409, body: { error: { code: 'idempotency_key_in_flight' } } });
+    }
+    expect((await h.api('GET', '/v1/events?type=agent.archived')).body.data).toHaveLength(1);
+
+    // A refused request frees its key: the corrected retry runs.
+    const refused = await h.api(
+      'POST',
+      '/v1/events',
+      { type: 'agent.deleted', data: {} },
+      { 'idempotency-key': 'k-2' },
+    );
+    expect(refused.status).toBe(422);
+    const fixed = await h.api('POST', '/v1/events', { type: 'agent.deleted', data }, { 'idempotency-key': 'k-2' });
+    expect(fixed.status).toBe(202);
+
     const invalid = await h.api('POST', '/v1/events', { type: 'session.status_idled', data: { id: 1 } });
     expect(invalid).toMatchObject({ status: 422, body: { error: { code: 'invalid_request', path: 'data.id' } } });
     const notJson = await h.api('POST', '/v1/events', '{nope');
     expect(notJson).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
-    expect(await count()).toBe(3);
+    expect(await count()).toBe(5);
   });
 });
 

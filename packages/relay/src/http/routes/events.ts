@@ -10,6 +10,9 @@ import { listBody, optional, pageLimit, timeParam } from '../query.js';
 import type { Route, RouteResponse } from '../route.js';
 import { errorResponse, listOf, ref } from '../schemas.js';
 
+// A claimed key whose request never finished (the process died) is free again after this.
+const ABANDONED_AFTER_MS = 60_000;
+
 /** Builds the envelope and the exact bytes to store from either accepted input shape. */
 function toEnvelope(raw: Buffer, input: Record<string, unknown>, now: number): { event: WebhookEvent; body: Buffer } {
   try {
@@ -63,7 +66,7 @@ export const eventRoutes: Route[] = [
     },
     responses: {
       202: { description: 'Stored; deliveries are queued', schema: ref('IngestAccepted') },
-      409: errorResponse('Idempotency-Key reused with a different body'),
+      409: errorResponse('Idempotency-Key reused with a different body, or its first request still running'),
       422: errorResponse('Not a valid event'),
     },
     async handle(request, relay) {
@@ -74,7 +77,10 @@ export const eventRoutes: Route[] = [
       if (key.length > 255) throw invalid('`Idempotency-Key` must be at most 255 characters.');
       const hash = createHash('sha256').update(raw).digest('hex');
       const now = relay.clock.now();
-      const previous = await relay.store.getIdempotency(key, now - relay.config.idempotencyTtlMs);
+      const previous = await relay.store.claimIdempotencyKey(
+        { key, requestHash: hash, createdAt: now },
+        { expiredBefore: now - relay.config.idempotencyTtlMs, abandonedBefore: now - ABANDONED_AFTER_MS },
+      );
       if (previous) {
         if (previous.requestHash !== hash) {
           throw new ApiError(
@@ -83,20 +89,28 @@ export const eventRoutes: Route[] = [
             'This Idempotency-Key was used with a different request body.',
           );
         }
+        if (previous.statusCode === 0) {
+          throw new ApiError(
+            409,
+            'idempotency_key_in_flight',
+            'A request with this Idempotency-Key is still running; retry shortly.',
+          );
+        }
         return {
           status: previous.statusCode,
           body: JSON.parse(previous.responseBody),
           headers: { 'idempotent-replayed': 'true' },
         };
       }
-      const response = await publish(raw, input, relay);
-      await relay.store.putIdempotency({
-        key,
-        requestHash: hash,
-        statusCode: response.status,
-        responseBody: JSON.stringify(response.body),
-        createdAt: now,
-      });
+      let response: RouteResponse;
+      try {
+        response = await publish(raw, input, relay);
+      } catch (error) {
+        // Nothing was published: free the key so the client's retry runs instead of waiting.
+        await relay.store.releaseIdempotencyKey(key).catch(() => undefined);
+        throw error;
+      }
+      await relay.store.completeIdempotencyKey(key, response.status, JSON.stringify(response.body));
       return response;
     },
   },
