@@ -80,9 +80,17 @@ export class MemoryDedupeStore implements DedupeStore {
   #set(id: string, entry: Entry): void {
     this.#entries.delete(id);
     this.#entries.set(id, entry);
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
+    if (this.#entries.size > this.#maxEntries) this.#evict();
+  }
+
+  #evict(): void {
+    // Evict the oldest tenth in one pass. Deleting one entry per insert from the front of a Map
+    // makes each keys().next() skip every earlier hole: that cost ~5 µs a delivery at 10 000
+    // entries in bench:http.
+    let excess = this.#entries.size - (this.#maxEntries - Math.floor(this.#maxEntries / 10));
+    for (const id of this.#entries.keys()) {
+      if (excess-- <= 0) break;
+      this.#entries.delete(id);
     }
   }
 }

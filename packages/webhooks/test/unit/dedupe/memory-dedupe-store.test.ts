@@ -60,3 +60,15 @@ describe('MemoryDedupeStore', () => {
     expect(() => new MemoryDedupeStore({ leaseSeconds: Number.NaN })).toThrow(/leaseSeconds/);
   });
 });
+
+describe('MemoryDedupeStore eviction in batches', () => {
+  it('evicts the oldest tenth at once when full, never more than needed for small stores', async () => {
+    const store = new MemoryDedupeStore({ maxEntries: 100 });
+    for (let i = 0; i < 100; i++) await store.claim(`id-${i}`);
+    expect(store.size).toBe(100);
+    await store.claim('id-100');
+    expect(store.size).toBe(90);
+    expect((await store.claim('id-10')).status).toBe('claimed'); // evicted: ids 0–10 went first
+    expect((await store.claim('id-11')).status).toBe('in_progress'); // kept
+  });
+});
