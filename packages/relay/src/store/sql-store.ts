@@ -1,5 +1,6 @@
 import { matchesEventType } from '../event-type-filter.js';
 import { newId } from '../ids.js';
+import { GroupCommit } from './group-commit.js';
 import {
   DESTINATION_COLUMNS,
   destinationValues,
@@ -62,7 +63,13 @@ export class SqlStore implements Store {
     this.#db = driver;
     this.kind = driver.kind;
     this.#onClose = onClose;
+    this.#groupCommit =
+      driver.kind === 'sqlite'
+        ? new GroupCommit(driver, (tx, event: NewEvent) => this.#ingestIn(tx, event))
+        : undefined;
   }
+
+  readonly #groupCommit: GroupCommit<NewEvent, IngestResult> | undefined;
 
   migrate(): Promise<void> {
     return this.#db.migrate();
@@ -172,47 +179,52 @@ export class SqlStore implements Store {
   // The outbox: the event and its deliveries commit together or not at all.
 
   ingest(event: NewEvent): Promise<IngestResult> {
-    return this.#db.transaction(async (tx) => {
-      const inserted = await tx.query(
-        `INSERT INTO events (id, event_id, source_name, type, resource_id, created_at, received_at, body)
+    // SQLite has one connection: batch concurrent ingests into one commit (one fsync).
+    // PostgreSQL runs them in parallel transactions on its pool.
+    if (this.#groupCommit) return this.#groupCommit.submit(event);
+    return this.#db.transaction((tx) => this.#ingestIn(tx, event));
+  }
+
+  async #ingestIn(tx: SqlExecutor, event: NewEvent): Promise<IngestResult> {
+    const inserted = await tx.query(
+      `INSERT INTO events (id, event_id, source_name, type, resource_id, created_at, received_at, body)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_name, event_id) DO NOTHING RETURNING id`,
+      [
+        event.id,
+        event.eventId,
+        event.sourceName,
+        event.type,
+        event.resourceId,
+        event.createdAt,
+        event.receivedAt,
+        event.body,
+      ],
+    );
+    if (inserted.length === 0) {
+      const [existing] = await tx.query('SELECT * FROM events WHERE source_name = ? AND event_id = ?', [
+        event.sourceName,
+        event.eventId,
+      ]);
+      return { event: toEvent(existing as SqlRow), duplicate: true, deliveries: 0 };
+    }
+    const destinations = (await tx.query('SELECT id, event_types FROM destinations WHERE enabled = 1')).filter((row) =>
+      matchesEventType(JSON.parse(String(row.event_types)) as string[], event.type),
+    );
+    for (const destination of destinations) {
+      await tx.query(
+        `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at)
+           VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
         [
+          newId('dlv', event.receivedAt),
           event.id,
-          event.eventId,
-          event.sourceName,
-          event.type,
-          event.resourceId,
-          event.createdAt,
+          destination.id,
           event.receivedAt,
-          event.body,
+          event.receivedAt,
+          event.receivedAt,
         ],
       );
-      if (inserted.length === 0) {
-        const [existing] = await tx.query('SELECT * FROM events WHERE source_name = ? AND event_id = ?', [
-          event.sourceName,
-          event.eventId,
-        ]);
-        return { event: toEvent(existing as SqlRow), duplicate: true, deliveries: 0 };
-      }
-      const destinations = (await tx.query('SELECT id, event_types FROM destinations WHERE enabled = 1')).filter(
-        (row) => matchesEventType(JSON.parse(String(row.event_types)) as string[], event.type),
-      );
-      for (const destination of destinations) {
-        await tx.query(
-          `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at)
-           VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
-          [
-            newId('dlv', event.receivedAt),
-            event.id,
-            destination.id,
-            event.receivedAt,
-            event.receivedAt,
-            event.receivedAt,
-          ],
-        );
-      }
-      return { event: { ...event }, duplicate: false, deliveries: destinations.length };
-    });
+    }
+    return { event: { ...event }, duplicate: false, deliveries: destinations.length };
   }
 
   async #hydrate(tx: SqlExecutor, rows: SqlRow[]): Promise<ClaimedDelivery[]> {
