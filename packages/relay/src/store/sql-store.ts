@@ -67,9 +67,15 @@ export class SqlStore implements Store {
       driver.kind === 'sqlite'
         ? new GroupCommit(driver, (tx, event: NewEvent) => this.#ingestIn(tx, event))
         : undefined;
+    this.#completions =
+      driver.kind === 'sqlite'
+        ? new GroupCommit(driver, (tx, input: CompleteAttempt) => this.#completeIn(tx, input))
+        : undefined;
   }
 
   readonly #groupCommit: GroupCommit<NewEvent, IngestResult> | undefined;
+  /** Attempt results, batched like ingests: the dispatcher records many per second. */
+  readonly #completions: GroupCommit<CompleteAttempt, boolean> | undefined;
 
   migrate(): Promise<void> {
     return this.#db.migrate();
@@ -299,55 +305,58 @@ export class SqlStore implements Store {
   }
 
   completeAttempt(input: CompleteAttempt): Promise<boolean> {
+    if (this.#completions) return this.#completions.submit(input);
+    return this.#db.transaction((tx) => this.#completeIn(tx, input));
+  }
+
+  async #completeIn(tx: SqlExecutor, input: CompleteAttempt): Promise<boolean> {
     const { attempt } = input;
-    return this.#db.transaction(async (tx) => {
-      const updated = await tx.query(
-        `UPDATE deliveries SET status = ?, attempt_count = attempt_count + ?, next_attempt_at = ?,
+    const updated = await tx.query(
+      `UPDATE deliveries SET status = ?, attempt_count = attempt_count + ?, next_attempt_at = ?,
            lease_owner = NULL, lease_until = NULL, last_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
            delivered_at = CASE WHEN CAST(? AS TEXT) = 'delivered' THEN COALESCE(delivered_at, CAST(? AS BIGINT)) ELSE delivered_at END
          WHERE id = ? AND lease_owner = ? RETURNING destination_id`,
-        [
-          input.status,
-          input.countsTowardSchedule ? 1 : 0,
-          input.nextAttemptAt,
-          attempt.startedAt,
-          attempt.statusCode,
-          attempt.errorMessage,
-          input.now,
-          input.status,
-          input.now,
-          attempt.deliveryId,
-          input.owner,
-        ],
-      );
-      const [row] = updated;
-      if (!row) return false;
-      await tx.query(
-        `INSERT INTO attempts (id, delivery_id, attempt_number, manual, started_at, latency_ms, status_code, error_class,
+      [
+        input.status,
+        input.countsTowardSchedule ? 1 : 0,
+        input.nextAttemptAt,
+        attempt.startedAt,
+        attempt.statusCode,
+        attempt.errorMessage,
+        input.now,
+        input.status,
+        input.now,
+        attempt.deliveryId,
+        input.owner,
+      ],
+    );
+    const [row] = updated;
+    if (!row) return false;
+    await tx.query(
+      `INSERT INTO attempts (id, delivery_id, attempt_number, manual, started_at, latency_ms, status_code, error_class,
            error_message, response_body, outcome) VALUES (${placeholders(11)})`,
-        [
-          attempt.id,
-          attempt.deliveryId,
-          attempt.attemptNumber,
-          attempt.manual ? 1 : 0,
-          attempt.startedAt,
-          attempt.latencyMs,
-          attempt.statusCode,
-          attempt.errorClass,
-          attempt.errorMessage,
-          attempt.responseBody,
-          attempt.outcome,
-        ],
-      );
-      if (input.disableDestination) {
-        await tx.query('UPDATE destinations SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?', [
-          input.disableDestination.reason,
-          input.now,
-          row.destination_id,
-        ]);
-      }
-      return true;
-    });
+      [
+        attempt.id,
+        attempt.deliveryId,
+        attempt.attemptNumber,
+        attempt.manual ? 1 : 0,
+        attempt.startedAt,
+        attempt.latencyMs,
+        attempt.statusCode,
+        attempt.errorClass,
+        attempt.errorMessage,
+        attempt.responseBody,
+        attempt.outcome,
+      ],
+    );
+    if (input.disableDestination) {
+      await tx.query('UPDATE destinations SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?', [
+        input.disableDestination.reason,
+        input.now,
+        row.destination_id,
+      ]);
+    }
+    return true;
   }
 
   async releaseLeases(owner: string, deliveryIds: readonly string[]): Promise<void> {
