@@ -1,0 +1,183 @@
+// The outbox: the event and its deliveries commit together; the dispatcher claims, completes
+// and releases deliveries under leases. PostgreSQL's claim adds FOR UPDATE SKIP LOCKED.
+import { matchesEventType } from '../../event-type-filter.js';
+import { newId } from '../../ids.js';
+import { toDelivery, toDestination, toEvent } from '../row-mappers.js';
+import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
+import type {
+  ClaimedDelivery,
+  ClaimOptions,
+  CompleteAttempt,
+  DestinationRow,
+  EventRow,
+  IngestResult,
+  NewEvent,
+} from '../types.js';
+import { placeholders } from './query-helpers.js';
+
+export async function ingestIn(tx: SqlExecutor, event: NewEvent): Promise<IngestResult> {
+  const inserted = await tx.query(
+    `INSERT INTO events (id, event_id, source_name, type, resource_id, created_at, received_at, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_name, event_id) DO NOTHING RETURNING id`,
+    [
+      event.id,
+      event.eventId,
+      event.sourceName,
+      event.type,
+      event.resourceId,
+      event.createdAt,
+      event.receivedAt,
+      event.body,
+    ],
+  );
+  if (inserted.length === 0) {
+    const [existing] = await tx.query('SELECT * FROM events WHERE source_name = ? AND event_id = ?', [
+      event.sourceName,
+      event.eventId,
+    ]);
+    return { event: toEvent(existing as SqlRow), duplicate: true, deliveries: 0 };
+  }
+  const destinations = (await tx.query('SELECT id, event_types FROM destinations WHERE enabled = 1')).filter((row) =>
+    matchesEventType(JSON.parse(String(row.event_types)) as string[], event.type),
+  );
+  for (const destination of destinations) {
+    await tx.query(
+      `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
+      [newId('dlv', event.receivedAt), event.id, destination.id, event.receivedAt, event.receivedAt, event.receivedAt],
+    );
+  }
+  return { event: { ...event }, duplicate: false, deliveries: destinations.length };
+}
+
+async function hydrate(tx: SqlExecutor, rows: SqlRow[]): Promise<ClaimedDelivery[]> {
+  if (rows.length === 0) return [];
+  const deliveries = rows.map(toDelivery);
+  const eventIds = [...new Set(deliveries.map((d) => d.eventRowId))];
+  const destinationIds = [...new Set(deliveries.map((d) => d.destinationId))];
+  const events = new Map(
+    (await tx.query(`SELECT * FROM events WHERE id IN (${placeholders(eventIds.length)})`, eventIds))
+      .map(toEvent)
+      .map((e) => [e.id, e]),
+  );
+  const destinations = new Map(
+    (await tx.query(`SELECT * FROM destinations WHERE id IN (${placeholders(destinationIds.length)})`, destinationIds))
+      .map(toDestination)
+      .map((d) => [d.id, d]),
+  );
+  return deliveries.map((delivery) => ({
+    delivery,
+    event: events.get(delivery.eventRowId) as EventRow,
+    destination: destinations.get(delivery.destinationId) as DestinationRow,
+  }));
+}
+
+export function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const excluded = options.excludeDestinationIds ?? [];
+  const exclusion = excluded.length > 0 ? `AND d.destination_id NOT IN (${placeholders(excluded.length)})` : '';
+  return db.transaction(async (tx) => {
+    const rows = await tx.query(
+      `UPDATE deliveries SET lease_owner = ?,
+         lease_until = CAST(? AS BIGINT) + COALESCE((SELECT timeout_ms FROM destinations WHERE destinations.id = deliveries.destination_id), CAST(? AS BIGINT)) + CAST(? AS BIGINT)
+       WHERE id IN (
+         SELECT d.id FROM deliveries d JOIN destinations t ON t.id = d.destination_id
+         WHERE d.status = 'pending' AND t.enabled = 1 AND d.next_attempt_at <= ?
+           AND (d.lease_until IS NULL OR d.lease_until <= ?) ${exclusion}
+         ORDER BY d.next_attempt_at LIMIT ? ${db.lockClause}
+       ) RETURNING *`,
+      [
+        options.owner,
+        options.now,
+        options.defaultTimeoutMs,
+        options.leaseMarginMs,
+        options.now,
+        options.now,
+        ...excluded,
+        options.limit,
+      ],
+    );
+    return hydrate(tx, rows);
+  });
+}
+
+export function claimOne(
+  db: SqlDriver,
+  id: string,
+  options: Omit<ClaimOptions, 'limit' | 'excludeDestinationIds'>,
+): Promise<ClaimedDelivery | null> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query(
+      `UPDATE deliveries SET lease_owner = ?,
+         lease_until = CAST(? AS BIGINT) + COALESCE((SELECT timeout_ms FROM destinations WHERE destinations.id = deliveries.destination_id), CAST(? AS BIGINT)) + CAST(? AS BIGINT)
+       WHERE id = ? AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?) RETURNING *`,
+      [options.owner, options.now, options.defaultTimeoutMs, options.leaseMarginMs, id, options.now, options.owner],
+    );
+    const [claimed] = await hydrate(tx, rows);
+    return claimed ?? null;
+  });
+}
+
+export async function completeIn(tx: SqlExecutor, input: CompleteAttempt): Promise<boolean> {
+  const { attempt } = input;
+  const updated = await tx.query(
+    `UPDATE deliveries SET status = ?, attempt_count = attempt_count + ?, next_attempt_at = ?,
+         lease_owner = NULL, lease_until = NULL, last_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
+         delivered_at = CASE WHEN CAST(? AS TEXT) = 'delivered' THEN COALESCE(delivered_at, CAST(? AS BIGINT)) ELSE delivered_at END
+       WHERE id = ? AND lease_owner = ? RETURNING destination_id`,
+    [
+      input.status,
+      input.countsTowardSchedule ? 1 : 0,
+      input.nextAttemptAt,
+      attempt.startedAt,
+      attempt.statusCode,
+      attempt.errorMessage,
+      input.now,
+      input.status,
+      input.now,
+      attempt.deliveryId,
+      input.owner,
+    ],
+  );
+  const [row] = updated;
+  if (!row) return false;
+  await tx.query(
+    `INSERT INTO attempts (id, delivery_id, attempt_number, manual, started_at, latency_ms, status_code, error_class,
+         error_message, response_body, outcome) VALUES (${placeholders(11)})`,
+    [
+      attempt.id,
+      attempt.deliveryId,
+      attempt.attemptNumber,
+      attempt.manual ? 1 : 0,
+      attempt.startedAt,
+      attempt.latencyMs,
+      attempt.statusCode,
+      attempt.errorClass,
+      attempt.errorMessage,
+      attempt.responseBody,
+      attempt.outcome,
+    ],
+  );
+  if (input.disableDestination) {
+    await tx.query('UPDATE destinations SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?', [
+      input.disableDestination.reason,
+      input.now,
+      row.destination_id,
+    ]);
+  }
+  return true;
+}
+
+export async function releaseLeases(db: SqlDriver, owner: string, deliveryIds: readonly string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  await db.query(
+    `UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND id IN (${placeholders(deliveryIds.length)})`,
+    [owner, ...deliveryIds],
+  );
+}
+
+export async function releaseAllLeases(db: SqlDriver): Promise<number> {
+  const rows = await db.query(
+    'UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL RETURNING id',
+  );
+  return rows.length;
+}
