@@ -30,14 +30,8 @@ const targets = {
   /** Hookline: verify + parse + validate + route + in-memory dedupe, through the shared HTTP core. */
   hookline: () => {
     const webhooks = new Webhooks({ key: KEY });
-    let handled = 0;
-    webhooks.on('session.status_idled', () => {
-      handled++;
-    });
+    webhooks.on('session.status_idled', () => undefined);
     webhooks.onAny(() => undefined);
-    process.on('SIGTERM', () => {
-      process.stderr.write(`handled ${handled}\n`);
-    });
     return createServer(createNodeMiddleware(webhooks, { path: '/webhooks' }));
   },
 
@@ -67,7 +61,23 @@ if (name) {
   server.listen(0, '127.0.0.1', () => {
     process.stdout.write(`${server.address().port}\n`);
   });
-  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  // CPU accounting, robust on a shared machine where req/s is not: SIGUSR2 starts the window
+  // (after the warm-up), SIGTERM prints this process's CPU time and requests served in it.
+  let served = 0;
+  let cpuStart = process.cpuUsage();
+  server.on('request', () => {
+    served++;
+  });
+  process.on('SIGUSR2', () => {
+    served = 0;
+    cpuStart = process.cpuUsage();
+  });
+  process.on('SIGTERM', () => {
+    const cpu = process.cpuUsage(cpuStart);
+    process.stdout.write(`${JSON.stringify({ cpuUs: cpu.user + cpu.system, served })}\n`);
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
 }
 
 export const TARGETS = Object.keys(targets);

@@ -51,15 +51,21 @@ async function startServer(target) {
     ? ['taskset', ['-c', '1', process.execPath, serverScript, target]]
     : [process.execPath, [serverScript, target]];
   const child = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
   if (first.done) throw new Error(`${target} did not start`);
-  return { url: `http://127.0.0.1:${first.value.trim()}/webhooks`, child };
+  return { url: `http://127.0.0.1:${first.value.trim()}/webhooks`, child, lines };
 }
 
-async function stopServer(child) {
+/** Stops a server; returns its CPU µs per request over the timed window. */
+async function stopServer({ child, lines }) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  const report = await lines.next();
   await exited;
+  if (report.done) return undefined;
+  const { cpuUs, served } = JSON.parse(report.value);
+  return served > 0 ? cpuUs / served : undefined;
 }
 
 /** Refuses to time a server that does not verify: a good delivery must get 204, a forged one 400. */
@@ -102,18 +108,21 @@ function load(url, seconds) {
 }
 
 async function runOnce(target) {
-  const { url, child } = await startServer(target);
+  const server = await startServer(target);
+  let result;
+  let cpuPerRequest;
   try {
-    await checkBehaviour(target, url);
-    await load(url, 1); // warm-up: JIT, connection pools
-    const result = await load(url, SECONDS);
-    if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-      throw new Error(`${target}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-    }
-    return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+    await checkBehaviour(target, server.url);
+    await load(server.url, 1); // warm-up: JIT, connection pools
+    server.child.kill('SIGUSR2'); // start the server's CPU window
+    result = await load(server.url, SECONDS);
   } finally {
-    await stopServer(child);
+    cpuPerRequest = await stopServer(server);
   }
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${target}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpu: cpuPerRequest };
 }
 
 function machine() {
@@ -130,7 +139,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     const sample = await runOnce(target);
     samples.get(target).push(sample);
     console.error(
-      `round ${round} ${target}: ${Math.round(sample.rps)} req/s, p50 ${sample.p50} ms, p99 ${sample.p99} ms`,
+      `round ${round} ${target}: ${Math.round(sample.rps)} req/s, p50 ${sample.p50} ms, p99 ${sample.p99} ms, server CPU ${sample.cpu?.toFixed(1)} µs/req`,
     );
   }
 }
@@ -138,7 +147,12 @@ for (let round = 1; round <= ROUNDS; round++) {
 const results = new Map(
   [...samples].map(([target, xs]) => [
     target,
-    { rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)) },
+    {
+      rps: median(xs.map((x) => x.rps)),
+      p50: median(xs.map((x) => x.p50)),
+      p99: median(xs.map((x) => x.p99)),
+      cpu: median(xs.map((x) => x.cpu ?? Number.NaN)),
+    },
   ]),
 );
 const floor = results.get('floor').rps;
@@ -148,11 +162,11 @@ const m = machine();
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const rows = [...results].map(
   ([target, r]) =>
-    `| ${target} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${((r.rps / floor) * 100).toFixed(0)} % | ${((r.rps / floorRead) * 100).toFixed(0)} % | ${(r.rps / express).toFixed(2)}× |`,
+    `| ${target} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${((r.rps / floor) * 100).toFixed(0)} % | ${((r.rps / floorRead) * 100).toFixed(0)} % | ${(r.rps / express).toFixed(2)}× | ${r.cpu.toFixed(1)} |`,
 );
 const table = [
-  '| server | req/s | p50 ms | p99 ms | of floor | of floor-read-body | vs Express+standardwebhooks |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| server | req/s | p50 ms | p99 ms | of floor | of floor-read-body | vs Express+standardwebhooks | server CPU µs/req |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows,
 ].join('\n');
 const date = new Date().toISOString().slice(0, 10);
@@ -189,6 +203,10 @@ ${table}
 
 Target (issue 3): hookline ≥ 85 % of the floor and ahead of Express+standardwebhooks. This run:
 ${verdict}.
+
+The last column is the server process's own CPU time (user + system, \`process.cpuUsage\`)
+per request over the timed window: unlike req/s it hardly depends on what else the machine is
+doing, so it is the steadier measure of what each server costs.
 
 The floor answers as soon as the request headers are parsed; anything that verifies a
 signature must first wait for the whole body. \`floor-read-body\` isolates that wait: it does
