@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { sign } from '@hookline/webhooks';
 import { RelayConfigError } from './config/load-config.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { generateAdminToken, generateMasterKey, parseMasterKey, readOrCreateFile } from './crypto/key-files.js';
@@ -41,5 +42,17 @@ export function resolveCredentials(config: RelayConfig): Credentials {
     return { adminToken, masterKey: parseMasterKey(masterKeyText), adminTokenSource };
   } catch (error) {
     throw new RelayConfigError((error as Error).message);
+  }
+}
+
+/** Fails fast (exit 2) on a malformed ANTHROPIC_WEBHOOK_SIGNING_KEY, instead of refusing every delivery later. */
+export function checkSigningKey(config: RelayConfig): void {
+  const key = config.anthropicSigningKey;
+  if (!key || key.startsWith('whpk_')) return;
+  try {
+    sign({ id: 'check', body: '', key }); // parses the key exactly as verification will
+  } catch (error) {
+    // The core's key errors never repeat the key.
+    throw new RelayConfigError(`ANTHROPIC_WEBHOOK_SIGNING_KEY is not usable: ${(error as Error).message}`);
   }
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import { defaultConfig, type RelayConfig } from './config/relay-config.js';
-import { type Credentials, resolveCredentials } from './credentials.js';
+import { type Credentials, checkSigningKey, resolveCredentials } from './credentials.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { createHttpSender, type Sender } from './dispatcher/http-sender.js';
@@ -50,6 +50,7 @@ export interface Relay {
 export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const config: RelayConfig = { ...defaultConfig(), ...options.config };
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hookline-relay' } });
+  checkSigningKey(config);
   const credentials = options.credentials ?? resolveCredentials(config);
   const clock = options.clock ?? systemClock;
   const store =

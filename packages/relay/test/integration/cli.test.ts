@@ -34,6 +34,19 @@ describe('runRelayCommand', () => {
     expect(unknown.text()).toMatch(/unknown command "frobnicate"/);
   });
 
+  it('refuses a malformed ANTHROPIC_WEBHOOK_SIGNING_KEY at start, without echoing it', async () => {
+    const err = capture();
+    const env = {
+      ANTHROPIC_WEBHOOK_SIGNING_KEY: 'whsec_not*base64*secret',
+      HOOKLINE_ADMIN_TOKEN: 't',
+      HOOKLINE_MASTER_KEY: randomBytes(32).toString('hex'),
+    };
+    const dataDir = mkdtempSync(join(tmpdir(), 'hookline-badkey-'));
+    expect(await runRelayCommand(['--port', '0', '--data-dir', dataDir], { err: err.out, env })).toBe(2);
+    expect(err.text()).toMatch(/ANTHROPIC_WEBHOOK_SIGNING_KEY is not usable/);
+    expect(err.text()).not.toContain('not*base64*secret');
+  });
+
   it('requires a shared admin token and master key with PostgreSQL', async () => {
     const err = capture();
     const code = await runRelayCommand(['--database-url', 'postgres://127.0.0.1:1/none'], { err: err.out, env: {} });
