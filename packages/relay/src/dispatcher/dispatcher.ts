@@ -107,9 +107,21 @@ export class Dispatcher {
       defaultTimeoutMs: o.defaultTimeoutMs,
       excludeDestinationIds: full,
     });
-    // Attempts run concurrently; #attempt never rejects (failures are logged and the lease expires).
-    for (const item of claimed) void this.#launch(item, false);
-    return claimed.length;
+    // One claim can return more deliveries for a destination than its lane has room for: start
+    // what fits and hand the rest back at once (its lane is then full, so the next claim skips it).
+    const overflow: string[] = [];
+    let started = 0;
+    for (const item of claimed) {
+      if ((this.#lanes.get(item.destination.id)?.inFlight ?? 0) >= o.maxInFlightPerDestination) {
+        overflow.push(item.delivery.id);
+        continue;
+      }
+      // Attempts run concurrently; #attempt never rejects (failures are logged and the lease expires).
+      void this.#launch(item, false);
+      started++;
+    }
+    if (overflow.length > 0) await o.store.releaseLeases(this.owner, overflow);
+    return started;
   }
 
   #launch(item: ClaimedDelivery, manual: boolean): Promise<CompleteAttempt | undefined> {

@@ -40,6 +40,9 @@ function verifies(secret: string, body: string, headers: IncomingMessage['header
 
 export class TestReceiver {
   readonly received: Received[] = [];
+  /** The most requests that were open at once, per path (lane caps are checked with it). */
+  readonly maxOpen = new Map<string, number>();
+  readonly #open = new Map<string, number>();
   readonly #behaviours = new Map<string, Behaviour>();
   readonly #counts = new Map<string, number>();
   readonly #secrets = new Map<string, Map<string, string>>();
@@ -51,6 +54,11 @@ export class TestReceiver {
   constructor(clock: Clock) {
     this.clock = clock;
     this.#server = createServer((req, res) => {
+      const openPath = req.url ?? '/';
+      const open = (this.#open.get(openPath) ?? 0) + 1;
+      this.#open.set(openPath, open);
+      this.maxOpen.set(openPath, Math.max(open, this.maxOpen.get(openPath) ?? 0));
+      res.on('close', () => this.#open.set(openPath, (this.#open.get(openPath) ?? 1) - 1));
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {

@@ -135,6 +135,22 @@ describe.each(variants)('delivery on $name', (variant) => {
     expect(attempt).toMatchObject({ status_code: null, error_class: 'timeout', outcome: 'retry' });
   });
 
+  it("caps a destination's attempts in flight (its lane) and hands the overflow back", async () => {
+    await h.stop();
+    h = await startHarness(variant, { config: { maxInFlightPerDestination: 2 } });
+    receiver.clock = h.clock;
+    key = await h.source('platform');
+    const path = `/lane-${variant.name}`;
+    receiver.behave(path, { kind: 'hang' });
+    const dest = await destination(path, { timeout_ms: 200 });
+    for (let i = 0; i < 5; i++) await h.ingest('platform', key, 'session.status_idled');
+    await h.relay.dispatcher.drain();
+    expect(receiver.at(path)).toHaveLength(5);
+    expect(receiver.maxOpen.get(path)).toBe(2);
+    const deliveries = (await h.api('GET', `/v1/deliveries?destination_id=${dest.id}`)).body.data;
+    expect(deliveries.map((d: { attempt_count: number }) => d.attempt_count)).toEqual([1, 1, 1, 1, 1]);
+  });
+
   it('never follows a redirect and counts it as a failure', async () => {
     const path = `/redirect-${variant.name}`;
     const target = `/redirect-target-${variant.name}`;
