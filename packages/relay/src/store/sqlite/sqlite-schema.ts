@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_type ON events (type, id);
 CREATE INDEX IF NOT EXISTS events_resource ON events (resource_id, id);
 CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id);
+CREATE INDEX IF NOT EXISTS events_received ON events (received_at);
 CREATE TABLE IF NOT EXISTS deliveries (
   id TEXT PRIMARY KEY,
   event_row_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
