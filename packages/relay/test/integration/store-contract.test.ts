@@ -70,6 +70,16 @@ describe.each(variants)('Store on $name', (variant) => {
     expect(stored?.body.equals(e.body)).toBe(true);
   });
 
+  it('migrates idempotently: reopening keeps the data', async () => {
+    await store.insertDestination(destination('dst_a'));
+    await store.ingest(event(1));
+    await store.close();
+    store = await openStore(config);
+    await store.migrate();
+    expect(await store.countEvents()).toBe(1);
+    expect(await store.getDestination('dst_a')).not.toBeNull();
+  });
+
   it('leases a delivery to one worker until the lease expires, then to another', async () => {
     await store.insertDestination(destination('dst_a'));
     await store.ingest(event(1));

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { guarded, type SqlDriver, type SqlExecutor, type SqlRow } from '../sql-driver.js';
-import { POSTGRES_SCHEMA } from './postgres-schema.js';
+import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -81,7 +81,19 @@ export class PostgresDriver implements SqlDriver {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
-      await client.query(POSTGRES_SCHEMA);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+      );
+      const { rows } = await client.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+      const applied = Number(rows[0]?.v ?? 0);
+      for (const [index, sql] of POSTGRES_MIGRATIONS.entries()) {
+        if (index + 1 <= applied) continue;
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          index + 1,
+          Date.now(),
+        ]);
+      }
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

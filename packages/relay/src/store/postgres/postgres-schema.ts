@@ -1,5 +1,11 @@
 // The same tables as SQLite (see sqlite-schema.ts); BIGINT milliseconds and BYTEA bodies.
-export const POSTGRES_SCHEMA = `
+/**
+ * Schema changes in order; the database records how many it has applied (schema_migrations),
+ * so a later version only appends to this list and never edits an applied entry.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  // 1: the part 1 schema
+  `
 CREATE TABLE IF NOT EXISTS sources (
   name TEXT PRIMARY KEY,
   description TEXT,
@@ -78,4 +84,5 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   response_body TEXT NOT NULL,
   created_at BIGINT NOT NULL
 );
-`;
+`,
+];

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { guarded, type SqlDriver, type SqlExecutor, type SqlRow } from '../sql-driver.js';
-import { SQLITE_SCHEMA } from './sqlite-schema.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 
 export interface SqliteOptions {
   /** Database file path. */
@@ -70,7 +70,24 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async migrate(): Promise<void> {
-    await this.#exclusive(async () => this.#db.exec(SQLITE_SCHEMA));
+    await this.#exclusive(async () => {
+      this.#db.exec(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+      );
+      const applied = Number(
+        (this.#db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0,
+      );
+      SQLITE_MIGRATIONS.forEach((sql, index) => {
+        const version = index + 1;
+        if (version <= applied) return;
+        this.#db.transaction(() => {
+          this.#db.exec(sql);
+          this.#db
+            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+            .run(version, Date.now());
+        })();
+      });
+    });
   }
 
   async close(): Promise<void> {

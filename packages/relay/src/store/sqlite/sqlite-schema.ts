@@ -1,5 +1,11 @@
 // Times are integer milliseconds since the epoch in both databases, so one store serves both.
-export const SQLITE_SCHEMA = `
+/**
+ * Schema changes in order; the database records how many it has applied (schema_migrations),
+ * so a later version only appends to this list and never edits an applied entry.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  // 1: the part 1 schema
+  `
 CREATE TABLE IF NOT EXISTS sources (
   name TEXT PRIMARY KEY,
   description TEXT,
@@ -78,4 +84,5 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   response_body TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
-`;
+`,
+];
