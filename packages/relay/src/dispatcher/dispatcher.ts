@@ -70,15 +70,18 @@ export class Dispatcher {
   async #run(): Promise<void> {
     while (this.#running) {
       let claimed = 0;
+      let failed = false;
       try {
         claimed = await this.tick();
         this.#lastPollOk = true;
       } catch (error) {
+        // The database is away: back off for a poll interval instead of spinning on wake-ups.
+        failed = true;
         this.#lastPollOk = false;
         this.#options.logger.error({ err: error }, 'claiming deliveries failed; retrying');
       }
       if (!this.#running) break;
-      if (claimed > 0 || this.#wakeRequested) {
+      if (!failed && (claimed > 0 || this.#wakeRequested)) {
         // Something may be due right now; yield so attempts and requests progress, then look again.
         this.#wakeRequested = false;
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -179,10 +182,11 @@ export class Dispatcher {
   }
 
   /**
-   * One manual attempt now (`POST /v1/deliveries/:id/retry`). Returns the result, or
-   * `busy` when another worker holds the delivery's lease, or `not_found`.
+   * One manual attempt now (`POST /v1/deliveries/:id/retry`). Returns the result, `busy` when
+   * an attempt holds the delivery's lease, `not_found`, or `unrecorded` when the attempt ran but
+   * its result could not be stored (the schedule then simply continues).
    */
-  async retryNow(deliveryId: string): Promise<CompleteAttempt | 'busy' | 'not_found'> {
+  async retryNow(deliveryId: string): Promise<CompleteAttempt | 'busy' | 'not_found' | 'unrecorded'> {
     const o = this.#options;
     const exists = await o.store.getDelivery(deliveryId);
     if (!exists) return 'not_found';
@@ -194,7 +198,7 @@ export class Dispatcher {
       defaultTimeoutMs: o.defaultTimeoutMs,
     });
     if (!claimed) return 'busy';
-    return (await this.#launch(claimed, true)) ?? 'busy';
+    return (await this.#launch(claimed, true)) ?? 'unrecorded';
   }
 
   /**

@@ -94,11 +94,15 @@ export const deliveryRoutes: Route[] = [
       },
       404: errorResponse('Not found'),
       409: errorResponse('An attempt is in flight'),
+      503: errorResponse('The result could not be stored'),
     },
     async handle(request, relay) {
       const id = request.params.id ?? '';
       const result = await relay.dispatcher.retryNow(id);
       if (result === 'not_found') throw notFound('delivery', id);
+      if (result === 'unrecorded') {
+        throw new ApiError(503, 'store_unavailable', 'The attempt was made but its result could not be stored.');
+      }
       if (result === 'busy')
         throw new ApiError(
           409,

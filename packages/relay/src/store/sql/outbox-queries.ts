@@ -109,8 +109,8 @@ export function claimOne(
     const rows = await tx.query(
       `UPDATE deliveries SET lease_owner = ?,
          lease_until = CAST(? AS BIGINT) + COALESCE((SELECT timeout_ms FROM destinations WHERE destinations.id = deliveries.destination_id), CAST(? AS BIGINT)) + CAST(? AS BIGINT)
-       WHERE id = ? AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?) RETURNING *`,
-      [options.owner, options.now, options.defaultTimeoutMs, options.leaseMarginMs, id, options.now, options.owner],
+       WHERE id = ? AND (lease_until IS NULL OR lease_until <= ?) RETURNING *`,
+      [options.owner, options.now, options.defaultTimeoutMs, options.leaseMarginMs, id, options.now],
     );
     const [claimed] = await hydrate(tx, rows);
     return claimed ?? null;
