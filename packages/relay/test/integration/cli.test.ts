@@ -14,7 +14,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { TestReceiver } from '../helpers/receiver.js';
 
-const CHILD = fileURLToPath(new URL('../fixtures/relay-process.mjs', import.meta.url));
+// What `npm start` runs (after building), so the root script is tested too.
+const START = fileURLToPath(new URL('../../../../scripts/start.mjs', import.meta.url));
 
 function capture() {
   const lines: string[] = [];
@@ -54,12 +55,12 @@ describe('runRelayCommand', () => {
     expect(err.text()).toMatch(/HOOKLINE_ADMIN_TOKEN/);
   });
 
-  it('runs as a process: generates credentials (0600), prints where they are, stops cleanly on SIGTERM', async () => {
+  it('runs as a process via scripts/start.mjs (npm start): generates credentials (0600), prints where they are, stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hookline-cli-'));
     const env: NodeJS.ProcessEnv = { ...process.env, HOOKLINE_LOG_LEVEL: 'error' };
     delete env.HOOKLINE_ADMIN_TOKEN;
     delete env.HOOKLINE_MASTER_KEY;
-    const child = spawn(process.execPath, [CHILD, '--port', '0', '--data-dir', dataDir], {
+    const child = spawn(process.execPath, [START, '--port', '0', '--data-dir', dataDir], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
