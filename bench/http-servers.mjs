@@ -1,6 +1,7 @@
 // One server of `npm run bench:http`, run in its own process: `node http-servers.mjs <target>`.
 // Prints the port it listens on (127.0.0.1 only), then serves until killed.
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { Webhooks } from '@hookline/webhooks';
 import { createNodeMiddleware } from '@hookline/webhooks/node';
 import express from 'express';
@@ -52,7 +53,8 @@ const targets = {
   },
 };
 
-const name = process.argv[2];
+// Serve only when started directly; http.bench.mjs imports this module for KEY and TARGETS.
+const name = process.argv[1] === fileURLToPath(import.meta.url) ? process.argv[2] : undefined;
 if (name) {
   const make = targets[name];
   if (!make) throw new Error(`unknown target ${name}; one of ${Object.keys(targets).join(', ')}`);

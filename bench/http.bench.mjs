@@ -152,6 +152,8 @@ const results = new Map(
       p50: median(xs.map((x) => x.p50)),
       p99: median(xs.map((x) => x.p99)),
       cpu: median(xs.map((x) => x.cpu ?? Number.NaN)),
+      low: Math.min(...xs.map((x) => x.rps)),
+      high: Math.max(...xs.map((x) => x.rps)),
     },
   ]),
 );
@@ -162,11 +164,11 @@ const m = machine();
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const rows = [...results].map(
   ([target, r]) =>
-    `| ${target} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${((r.rps / floor) * 100).toFixed(0)} % | ${((r.rps / floorRead) * 100).toFixed(0)} % | ${(r.rps / express).toFixed(2)}× | ${r.cpu.toFixed(1)} |`,
+    `| ${target} | ${fmt(r.rps)} | ${fmt(r.low)}–${fmt(r.high)} | ${r.p50} | ${r.p99} | ${((r.rps / floor) * 100).toFixed(0)} % | ${((r.rps / floorRead) * 100).toFixed(0)} % | ${(r.rps / express).toFixed(2)}× | ${r.cpu.toFixed(1)} |`,
 );
 const table = [
-  '| server | req/s | p50 ms | p99 ms | of floor | of floor-read-body | vs Express+standardwebhooks | server CPU µs/req |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| server | req/s | range over rounds | p50 ms | p99 ms | of floor | of floor-read-body | vs Express+standardwebhooks | server CPU µs/req |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows,
 ].join('\n');
 const date = new Date().toISOString().slice(0, 10);
@@ -205,13 +207,15 @@ Target (issue 3): hookline ≥ 85 % of the floor and ahead of Express+standardwe
 ${verdict}.
 
 The last column is the server process's own CPU time (user + system, \`process.cpuUsage\`)
-per request over the timed window: unlike req/s it hardly depends on what else the machine is
-doing, so it is the steadier measure of what each server costs.
+per request over the timed window. It depends less than req/s on what else the machine is
+doing (the range column shows how much req/s moved between rounds), so it is the steadier
+measure of what each server costs; the ratios of req/s are only as good as that range allows.
 
 The floor answers as soon as the request headers are parsed; anything that verifies a
 signature must first wait for the whole body. \`floor-read-body\` isolates that wait: it does
 no work at all with the body, and its distance from the floor is the part of the gap no
 verifying server can close here.
+
 Rerun: \`npm run bench:http\` (\`-- --write\` updates this section; \`BENCH_SECONDS\`,
 \`BENCH_ROUNDS\`, \`BENCH_CONNECTIONS\` tune the run).
 `;
