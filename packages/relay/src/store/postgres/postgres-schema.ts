@@ -85,4 +85,38 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   created_at BIGINT NOT NULL
 );
 `,
+  // 2: part 2 (issue 6): lanes, auto-disable, ordering, sequence numbers, replay jobs.
+  `
+ALTER TABLE destinations ADD COLUMN max_in_flight INTEGER;
+ALTER TABLE destinations ADD COLUMN rate_per_second DOUBLE PRECISION;
+ALTER TABLE destinations ADD COLUMN ordering TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE destinations ADD COLUMN failing_since BIGINT;
+ALTER TABLE destinations ADD COLUMN next_sequence BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE deliveries ADD COLUMN sequence BIGINT;
+ALTER TABLE deliveries ADD COLUMN ordering_key TEXT;
+ALTER TABLE deliveries ADD COLUMN event_created_at BIGINT;
+CREATE INDEX IF NOT EXISTS deliveries_ordering ON deliveries (destination_id, ordering_key, event_created_at, id)
+  WHERE ordering_key IS NOT NULL AND status = 'pending';
+CREATE TABLE IF NOT EXISTS replay_jobs (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  until BIGINT NOT NULL,
+  destination_id TEXT,
+  event_types TEXT NOT NULL,
+  dry_run INTEGER NOT NULL,
+  cursor TEXT,
+  matched INTEGER NOT NULL DEFAULT 0,
+  enqueued INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  lease_owner TEXT,
+  lease_until BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  finished_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS replay_jobs_status ON replay_jobs (status, created_at);
+`,
 ];
