@@ -7,19 +7,29 @@ import type { AnyEventHandler } from './handler-types.js';
  * others (they may have side effects half done). Failures are reported together.
  */
 export async function dispatch(event: WebhookEvent, handlers: readonly AnyEventHandler[]): Promise<void> {
-  if (handlers.length === 0) return;
-  if (handlers.length === 1) {
-    // The common case, without allSettled's extra promises; same error shape.
-    try {
-      await (handlers[0] as AnyEventHandler)(event);
-    } catch (error) {
-      throw new WebhookHandlerError(event, [error]);
-    }
-    return;
-  }
-  // A synchronous throw must become a rejection too, hence the async wrapper around each call.
-  const results = await Promise.allSettled(handlers.map(async (handler) => handler(event)));
   const errors: unknown[] = [];
-  for (const result of results) if (result.status === 'rejected') errors.push(result.reason);
+  let pending: Promise<unknown>[] | undefined;
+  // Start every handler before awaiting any. Synchronous handlers cost no promise at all, which
+  // matters on the hot path (allSettled over async wrappers cost ~2 µs a delivery in bench:http).
+  for (const handler of handlers) {
+    try {
+      const result = handler(event);
+      if (isThenable(result)) {
+        pending ??= [];
+        pending.push(
+          Promise.resolve(result).then(undefined, (error: unknown) => {
+            errors.push(error);
+          }),
+        );
+      }
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (pending) await Promise.all(pending);
   if (errors.length > 0) throw new WebhookHandlerError(event, errors);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -105,12 +105,7 @@ export class Webhooks {
   /** Verifies and parses a delivery without dispatching it (e.g. before handing it to a queue). */
   async verify(delivery: Delivery): Promise<WebhookEvent> {
     try {
-      return unwrap(delivery.body, {
-        headers: delivery.headers,
-        key: this.#key,
-        tolerance: this.#tolerance,
-        unknownEvents: this.#unknownEvents,
-      });
+      return this.#unwrap(delivery);
     } catch (error) {
       await this.#report(error, { event: undefined });
       throw error;
@@ -119,8 +114,23 @@ export class Webhooks {
 
   /** Verifies, parses, deduplicates and dispatches a delivery. Throws what `onError` sees. */
   async verifyAndReceive(delivery: Delivery): Promise<ReceiveResult> {
-    const event = await this.verify(delivery);
+    let event: WebhookEvent;
+    try {
+      event = this.#unwrap(delivery);
+    } catch (error) {
+      await this.#report(error, { event: undefined });
+      throw error;
+    }
     return this.#receive(event);
+  }
+
+  #unwrap(delivery: Delivery): WebhookEvent {
+    return unwrap(delivery.body, {
+      headers: delivery.headers,
+      key: this.#key,
+      tolerance: this.#tolerance,
+      unknownEvents: this.#unknownEvents,
+    });
   }
 
   /** Deduplicates and dispatches an event verified elsewhere (e.g. pulled from your queue). */
