@@ -2,6 +2,7 @@ import { GroupCommit } from './group-commit.js';
 import * as destinations from './sql/destinations-queries.js';
 import * as idempotency from './sql/idempotency-queries.js';
 import * as log from './sql/log-queries.js';
+import * as metrics from './sql/metrics-queries.js';
 import * as outbox from './sql/outbox-queries.js';
 import * as sources from './sql/sources-queries.js';
 import type { SqlDriver } from './sql-driver.js';
@@ -12,6 +13,7 @@ import type {
   CompleteAttempt,
   DeliveryFilter,
   DeliveryRow,
+  DestinationQueueState,
   DestinationRow,
   EventFilter,
   EventRow,
@@ -173,5 +175,9 @@ export class SqlStore implements Store {
 
   countEvents(): Promise<number> {
     return log.countEvents(this.#db);
+  }
+
+  destinationQueueStates(now: number): Promise<DestinationQueueState[]> {
+    return metrics.destinationQueueStates(this.#db, now);
   }
 }

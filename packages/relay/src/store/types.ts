@@ -173,6 +173,16 @@ export interface IdempotencyRow {
   createdAt: number;
 }
 
+/** One destination's queue, as the metrics gauges show it (read at scrape time). */
+export interface DestinationQueueState {
+  destinationId: string;
+  enabled: boolean;
+  /** Pending deliveries: waiting, parked or in flight. */
+  pending: number;
+  /** `next_attempt_at` of the oldest pending delivery that is due at `now`; null when none is. */
+  oldestDueAt: number | null;
+}
+
 /** Durable state of the relay. Implementations: SQLite (embedded) and PostgreSQL (shared). */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -238,4 +248,6 @@ export interface Store {
 
   /** Counts (for tests, readiness and part 2's metrics). */
   countEvents(): Promise<number>;
+  /** Every destination with its pending count and oldest due delivery at `now` (for /metrics). */
+  destinationQueueStates(now: number): Promise<DestinationQueueState[]>;
 }
