@@ -1,3 +1,5 @@
+import { renderMetrics } from '../../observability/render-metrics.js';
+import { refreshStateGauges } from '../../observability/state-gauges.js';
 import { buildOpenApi } from '../openapi.js';
 import type { Route } from '../route.js';
 
@@ -68,9 +70,12 @@ export const operationRoutes: Route[] = [
     auth: 'none',
     responses: { 200: { description: 'Metrics', schema: { type: 'string' } } },
     async handle(_request, relay) {
+      // Stored state is read now, so a scrape is always current; a database that is down
+      // leaves the state gauges out but never fails the scrape.
+      await refreshStateGauges(relay);
       return {
         status: 200,
-        body: await relay.metrics.registry.metrics(),
+        body: await renderMetrics(relay.metrics.registry, relay.logger),
         headers: { 'content-type': relay.metrics.registry.contentType },
       };
     },
