@@ -16,7 +16,7 @@ export async function acceptEvent(
   const { event } = input;
   const now = relay.clock.now();
   const created = Date.parse(event.created_at);
-  const data = event.data as { id?: unknown; type: string };
+  const data = event.data as { id?: unknown; type: string; session_thread_id?: unknown };
   let result: IngestResult;
   try {
     result = await relay.store.ingest({
@@ -25,6 +25,7 @@ export async function acceptEvent(
       sourceName: input.sourceName,
       type: data.type,
       resourceId: typeof data.id === 'string' ? data.id : null,
+      threadId: typeof data.session_thread_id === 'string' ? data.session_thread_id : null,
       createdAt: Number.isNaN(created) ? now : created,
       receivedAt: now,
       body: input.body,

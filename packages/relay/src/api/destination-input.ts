@@ -1,6 +1,6 @@
 import { invalidPatternReason } from '../event-type-filter.js';
 import { invalid } from '../http/api-error.js';
-import type { DestinationRow } from '../store/types.js';
+import type { DestinationOrdering, DestinationRow } from '../store/types.js';
 
 // Headers the relay sets itself: a static header must never override the signature or framing.
 const RESERVED_HEADERS = new Set([
@@ -18,9 +18,43 @@ const RESERVED_HEADERS = new Set([
 export type DestinationPatch = Partial<
   Pick<
     DestinationRow,
-    'url' | 'description' | 'eventTypes' | 'enabled' | 'disabledReason' | 'timeoutMs' | 'headers' | 'retrySchedule'
+    | 'url'
+    | 'description'
+    | 'eventTypes'
+    | 'enabled'
+    | 'disabledReason'
+    | 'timeoutMs'
+    | 'headers'
+    | 'retrySchedule'
+    | 'maxInFlight'
+    | 'ratePerSecond'
+    | 'ordering'
+    | 'failingSince'
   >
 >;
+
+function maxInFlight(value: unknown): number | null {
+  if (value === null) return null;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 1000) {
+    throw invalid('`max_in_flight` must be an integer from 1 to 1000, or null for the default.');
+  }
+  return value as number;
+}
+
+function ratePerSecond(value: unknown): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 100_000) {
+    throw invalid(
+      '`rate_per_second` must be a number above 0 and at most 100000 (fractions allowed), or null for none.',
+    );
+  }
+  return value;
+}
+
+function ordering(value: unknown): DestinationOrdering {
+  if (value !== 'none' && value !== 'per_resource') throw invalid('`ordering` must be "none" or "per_resource".');
+  return value;
+}
 
 function url(value: unknown): string {
   if (typeof value !== 'string') throw invalid('`url` must be an http(s) URL string.');
@@ -97,6 +131,9 @@ export function parseDestinationInput(input: Record<string, unknown>, creating: 
     'timeout_ms',
     'headers',
     'retry',
+    'max_in_flight',
+    'rate_per_second',
+    'ordering',
   ]);
   for (const key of Object.keys(input)) if (!known.has(key)) throw invalid(`Unknown field \`${key}\`.`);
   if (creating && input.url === undefined) throw invalid('`url` is required.');
@@ -118,9 +155,14 @@ export function parseDestinationInput(input: Record<string, unknown>, creating: 
       : typeof input.disabled_reason === 'string'
         ? input.disabled_reason
         : 'disabled through the API';
+    // Re-enabling starts a fresh failure streak, or the next failure would disable it again at once.
+    if (input.enabled) patch.failingSince = null;
   }
   if (input.timeout_ms !== undefined) patch.timeoutMs = timeout(input.timeout_ms);
   if (input.headers !== undefined) patch.headers = headers(input.headers);
   if (input.retry !== undefined) patch.retrySchedule = retry(input.retry);
+  if (input.max_in_flight !== undefined) patch.maxInFlight = maxInFlight(input.max_in_flight);
+  if (input.rate_per_second !== undefined) patch.ratePerSecond = ratePerSecond(input.rate_per_second);
+  if (input.ordering !== undefined) patch.ordering = ordering(input.ordering);
   return patch;
 }

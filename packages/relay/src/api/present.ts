@@ -29,6 +29,10 @@ export function presentDestination(row: DestinationRow) {
     // Static header values often carry credentials: show the names only.
     headers: Object.fromEntries(Object.keys(row.headers).map((name) => [name, '[redacted]'])),
     retry: row.retrySchedule === null ? null : { schedule: row.retrySchedule },
+    max_in_flight: row.maxInFlight ?? null,
+    rate_per_second: row.ratePerSecond ?? null,
+    ordering: row.ordering ?? 'none',
+    failing_since: iso(row.failingSince ?? null),
     previous_secret_expires_at: iso(row.previousSecretExpiresAt),
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
@@ -70,6 +74,8 @@ export function presentDelivery(row: DeliveryRow) {
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
     delivered_at: iso(row.deliveredAt),
+    sequence: row.sequence ?? null,
+    ordering_key: row.orderingKey ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { sign } from '@hookline/webhooks';
 import { invalid } from '../http/api-error.js';
+import { OPERATIONAL_SOURCE } from '../operational/operational-source.js';
 import type { RelayContext } from '../relay-context.js';
 import type { SourceRow } from '../store/types.js';
 
@@ -33,6 +34,8 @@ export function validateSourceName(name: unknown): string {
     throw invalid('`name` must be 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit.');
   }
   if (name === API_SOURCE) throw invalid(`"${API_SOURCE}" is reserved for events published with POST /v1/events.`);
+  if (name === OPERATIONAL_SOURCE)
+    throw invalid(`"${OPERATIONAL_SOURCE}" is reserved for the relay's operational events.`);
   return name;
 }
 

@@ -3,6 +3,7 @@ import type {
   AttemptRow,
   DeliveryRow,
   DeliveryStatus,
+  DestinationOrdering,
   DestinationRow,
   EventRow,
   IdempotencyRow,
@@ -40,6 +41,10 @@ export function toDestination(row: SqlRow): DestinationRow {
     previousSecretExpiresAt: optNum(row.previous_secret_expires_at),
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
+    maxInFlight: optNum(row.max_in_flight),
+    ratePerSecond: optNum(row.rate_per_second),
+    ordering: (optStr(row.ordering) ?? 'none') as DestinationOrdering,
+    failingSince: optNum(row.failing_since),
   };
 }
 
@@ -59,6 +64,10 @@ export const DESTINATION_COLUMNS = [
   'previous_secret_expires_at',
   'created_at',
   'updated_at',
+  'max_in_flight',
+  'rate_per_second',
+  'ordering',
+  'failing_since',
 ] as const;
 
 export function destinationValues(row: DestinationRow): Record<(typeof DESTINATION_COLUMNS)[number], unknown> {
@@ -77,6 +86,10 @@ export function destinationValues(row: DestinationRow): Record<(typeof DESTINATI
     previous_secret_expires_at: row.previousSecretExpiresAt,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
+    max_in_flight: row.maxInFlight ?? null,
+    rate_per_second: row.ratePerSecond ?? null,
+    ordering: row.ordering ?? 'none',
+    failing_since: row.failingSince ?? null,
   };
 }
 
@@ -108,6 +121,9 @@ export function toDelivery(row: SqlRow): DeliveryRow {
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
     deliveredAt: optNum(row.delivered_at),
+    sequence: optNum(row.sequence),
+    orderingKey: optStr(row.ordering_key),
+    eventCreatedAt: optNum(row.event_created_at),
   };
 }
 

@@ -13,6 +13,8 @@ import type {
   CompleteAttempt,
   DeliveryFilter,
   DeliveryRow,
+  DestinationOutcome,
+  DestinationOutcomeResult,
   DestinationQueueState,
   DestinationRow,
   EventFilter,
@@ -136,6 +138,10 @@ export class SqlStore implements Store {
 
   releaseLeases(owner: string, deliveryIds: readonly string[]): Promise<void> {
     return outbox.releaseLeases(this.#db, owner, deliveryIds);
+  }
+
+  noteDestinationOutcome(input: DestinationOutcome): Promise<DestinationOutcomeResult> {
+    return this.#db.transaction((tx) => destinations.noteDestinationOutcome(tx, input));
   }
 
   getEvent(idOrEventId: string): Promise<EventRow | null> {

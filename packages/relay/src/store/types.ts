@@ -34,7 +34,18 @@ export interface DestinationRow {
   previousSecretExpiresAt: number | null;
   createdAt: number;
   updatedAt: number;
+  /** Attempts in flight at once (its lane's cap); null/absent uses the relay default. */
+  maxInFlight?: number | null;
+  /** Token-bucket rate limit on attempt starts; null/absent means none. */
+  ratePerSecond?: number | null;
+  /** `per_resource`: deliveries sharing an ordering key go one at a time, in `created_at` order. */
+  ordering?: DestinationOrdering;
+  /** Start of the current unbroken failure streak (auto-disable); null after any 2xx. */
+  failingSince?: number | null;
 }
+
+/** How a destination's deliveries are ordered. */
+export type DestinationOrdering = 'none' | 'per_resource';
 
 export interface EventRow {
   /** The relay's own id for the stored event (`evt_…`). */
@@ -67,6 +78,12 @@ export interface DeliveryRow {
   createdAt: number;
   updatedAt: number;
   deliveredAt: number | null;
+  /** Per-destination, gap-free number assigned at creation (the `hookline-sequence` header); null for rows older than it. */
+  sequence?: number | null;
+  /** Set for `per_resource` destinations: `data.id`, plus `session_thread_id` when present. */
+  orderingKey?: string | null;
+  /** The event's `created_at` (ms), copied for the ordering query. */
+  eventCreatedAt?: number | null;
 }
 
 export interface AttemptRow {
@@ -100,6 +117,8 @@ export interface NewEvent {
   sourceName: string;
   type: string;
   resourceId: string | null;
+  /** `data.session_thread_id` when present: part of a per-resource ordering key. */
+  threadId?: string | null;
   createdAt: number;
   receivedAt: number;
   body: Buffer;
@@ -136,6 +155,20 @@ export interface CompleteAttempt {
   /** Set when the destination answered 410 Gone. */
   disableDestination?: { reason: string } | undefined;
   now: number;
+}
+
+export interface DestinationOutcome {
+  destinationId: string;
+  outcome: 'success' | 'failure';
+  now: number;
+  disableAfterMs: number;
+}
+
+export interface DestinationOutcomeResult {
+  /** `failing_since` after this outcome. */
+  failingSince: number | null;
+  /** Set when this call disabled the destination. */
+  disabledReason?: string;
 }
 
 export interface Page<T> {
@@ -225,6 +258,12 @@ export interface Store {
   completeAttempt(input: CompleteAttempt): Promise<boolean>;
   /** Frees leases held by `owner` (shutdown), leaving the deliveries due as they were. */
   releaseLeases(owner: string, deliveryIds: readonly string[]): Promise<void>;
+  /**
+   * Records a destination's attempt outcome for auto-disable: a success clears `failing_since`,
+   * a failure starts it if unset; when the streak has lasted `disableAfterMs`, disables the
+   * destination. Returns what changed (`disabledReason` only for the call that disabled it).
+   */
+  noteDestinationOutcome(input: DestinationOutcome): Promise<DestinationOutcomeResult>;
 
   getEvent(idOrEventId: string): Promise<EventRow | null>;
   listEvents(filter: EventFilter): Promise<Page<EventRow>>;

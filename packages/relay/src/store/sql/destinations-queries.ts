@@ -1,7 +1,8 @@
 // Destinations: where deliveries go, with their sealed secrets.
+import { decideAutoDisable } from '../../lanes/auto-disable.js';
 import { DESTINATION_COLUMNS, destinationValues, toDestination } from '../row-mappers.js';
 import type { SqlExecutor } from '../sql-driver.js';
-import type { DestinationRow, Page } from '../types.js';
+import type { DestinationOutcome, DestinationOutcomeResult, DestinationRow, Page } from '../types.js';
 import { page, placeholders } from './query-helpers.js';
 
 const DESTINATION_PATCH_COLUMNS: Record<string, (typeof DESTINATION_COLUMNS)[number]> = {
@@ -16,6 +17,10 @@ const DESTINATION_PATCH_COLUMNS: Record<string, (typeof DESTINATION_COLUMNS)[num
   sealedSecret: 'sealed_secret',
   sealedPreviousSecret: 'sealed_previous_secret',
   previousSecretExpiresAt: 'previous_secret_expires_at',
+  maxInFlight: 'max_in_flight',
+  ratePerSecond: 'rate_per_second',
+  ordering: 'ordering',
+  failingSince: 'failing_since',
 };
 
 export async function insertDestination(db: SqlExecutor, row: DestinationRow): Promise<void> {
@@ -67,4 +72,35 @@ export async function updateDestination(
 
 export async function deleteDestination(db: SqlExecutor, id: string): Promise<boolean> {
   return (await db.query('DELETE FROM destinations WHERE id = ? RETURNING id', [id])).length === 1;
+}
+
+/**
+ * The auto-disable bookkeeping, in one transaction so concurrent attempts (or processes) agree:
+ * a 2xx clears `failing_since`; a failure keeps the earliest start of the streak; a streak
+ * older than `disableAfterMs` disables the destination. Only the call whose UPDATE flipped
+ * `enabled` reports `disabledReason`, so the `destination.disabled` event is emitted once.
+ */
+export async function noteDestinationOutcome(
+  tx: SqlExecutor,
+  input: DestinationOutcome,
+): Promise<DestinationOutcomeResult> {
+  if (input.outcome === 'success') {
+    await tx.query('UPDATE destinations SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL', [
+      input.destinationId,
+    ]);
+    return { failingSince: null };
+  }
+  const [row] = await tx.query(
+    'UPDATE destinations SET failing_since = COALESCE(failing_since, CAST(? AS BIGINT)) WHERE id = ? RETURNING failing_since',
+    [input.now, input.destinationId],
+  );
+  if (!row) return { failingSince: null };
+  const failingSince = Number(row.failing_since);
+  const decision = decideAutoDisable({ failingSince, now: input.now, disableAfterMs: input.disableAfterMs });
+  if (!decision.disable) return { failingSince };
+  const flipped = await tx.query(
+    'UPDATE destinations SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1 RETURNING id',
+    [decision.reason, input.now, input.destinationId],
+  );
+  return flipped.length > 0 ? { failingSince, disabledReason: decision.reason } : { failingSince };
 }

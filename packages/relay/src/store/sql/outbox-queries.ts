@@ -2,6 +2,7 @@
 // and releases deliveries under leases. PostgreSQL's claim adds FOR UPDATE SKIP LOCKED.
 import { matchesEventType } from '../../event-type-filter.js';
 import { newId } from '../../ids.js';
+import { OPERATIONAL_SOURCE, wantsOperationalEvent } from '../../operational/operational-source.js';
 import { toDelivery, toDestination, toEvent } from '../row-mappers.js';
 import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
 import type {
@@ -14,6 +15,21 @@ import type {
   NewEvent,
 } from '../types.js';
 import { placeholders } from './query-helpers.js';
+
+/** A per-resource ordering key: `data.id`, plus `session_thread_id` when the event has one; null when unordered. */
+export function orderingKeyOf(event: Pick<NewEvent, 'resourceId' | 'threadId'>): string | null {
+  if (event.resourceId === null) return null;
+  return event.threadId ? `${event.resourceId}/${event.threadId}` : event.resourceId;
+}
+
+// With ordering, only the head of each key is claimable: no older pending delivery (by the
+// event's created_at, ties by arrival = sequence) may exist for the same destination and key.
+// The head stays pending while in flight and while it waits for a retry, so a key goes one at
+// a time and a failing head holds back only its own key.
+const HEAD_OF_KEY = `(d.ordering_key IS NULL OR NOT EXISTS (
+  SELECT 1 FROM deliveries p WHERE p.destination_id = d.destination_id AND p.ordering_key = d.ordering_key
+    AND p.status = 'pending'
+    AND (p.event_created_at < d.event_created_at OR (p.event_created_at = d.event_created_at AND p.sequence < d.sequence))))`;
 
 export async function ingestIn(tx: SqlExecutor, event: NewEvent): Promise<IngestResult> {
   const inserted = await tx.query(
@@ -37,14 +53,38 @@ export async function ingestIn(tx: SqlExecutor, event: NewEvent): Promise<Ingest
     ]);
     return { event: toEvent(existing as SqlRow), duplicate: true, deliveries: 0 };
   }
-  const destinations = (await tx.query('SELECT id, event_types FROM destinations WHERE enabled = 1')).filter((row) =>
-    matchesEventType(JSON.parse(String(row.event_types)) as string[], event.type),
-  );
+  // Ordered by id, so concurrent ingests lock destination rows (the sequence counters) in one order.
+  const operational = event.sourceName === OPERATIONAL_SOURCE;
+  const destinations = (
+    await tx.query('SELECT id, event_types, ordering FROM destinations WHERE enabled = 1 ORDER BY id')
+  ).filter((row) => {
+    const patterns = JSON.parse(String(row.event_types)) as string[];
+    return operational ? wantsOperationalEvent(patterns, event.type) : matchesEventType(patterns, event.type);
+  });
   for (const destination of destinations) {
+    // The sequence comes from the destination's counter in this transaction: a rollback gives the
+    // number back, so a destination's sequence has no gaps (receivers use it to detect losses).
+    const [counter] = await tx.query(
+      'UPDATE destinations SET next_sequence = next_sequence + 1 WHERE id = ? RETURNING next_sequence',
+      [destination.id],
+    );
+    const sequence = Number(counter?.next_sequence) - 1;
+    const orderingKey = destination.ordering === 'per_resource' ? orderingKeyOf(event) : null;
     await tx.query(
-      `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
-      [newId('dlv', event.receivedAt), event.id, destination.id, event.receivedAt, event.receivedAt, event.receivedAt],
+      `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at,
+           sequence, ordering_key, event_created_at)
+         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
+      [
+        newId('dlv', event.receivedAt),
+        event.id,
+        destination.id,
+        event.receivedAt,
+        event.receivedAt,
+        event.receivedAt,
+        sequence,
+        orderingKey,
+        event.createdAt,
+      ],
     );
   }
   return { event: { ...event }, duplicate: false, deliveries: destinations.length };
@@ -82,7 +122,7 @@ export function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedD
        WHERE id IN (
          SELECT d.id FROM deliveries d JOIN destinations t ON t.id = d.destination_id
          WHERE d.status = 'pending' AND t.enabled = 1 AND d.next_attempt_at <= ?
-           AND (d.lease_until IS NULL OR d.lease_until <= ?) ${exclusion}
+           AND (d.lease_until IS NULL OR d.lease_until <= ?) ${exclusion} AND ${HEAD_OF_KEY}
          ORDER BY d.next_attempt_at LIMIT ? ${db.lockClause}
        ) RETURNING *`,
       [
