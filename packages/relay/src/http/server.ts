@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createAdminAuth } from '../crypto/admin-auth.js';
+import { routeLogFields } from '../observability/log-fields.js';
 import type { RelayContext } from '../relay-context.js';
 import { StoreUnavailableError } from '../store/sql-driver.js';
 import { ApiError } from './api-error.js';
@@ -31,7 +32,8 @@ export function createRelayServer(relay: RelayContext, adminToken: string): Serv
   const route = createRouter(allRoutes());
   const isAdmin = createAdminAuth(adminToken);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  // `log` receives the ids the matched route names, so a failure's log line carries them.
+  const handle = async (req: IncomingMessage, res: ServerResponse, log: Record<string, string>): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://relay.invalid');
     let match: ReturnType<typeof route>;
     try {
@@ -40,6 +42,7 @@ export function createRelayServer(relay: RelayContext, adminToken: string): Serv
       throw new ApiError(400, 'invalid_path', 'The request path is not valid percent-encoding.');
     }
     if (!match) throw new ApiError(404, 'no_route', `No route for ${req.method} ${url.pathname}.`);
+    if ('params' in match) Object.assign(log, routeLogFields(match.route.path, match.params));
     if ('allowed' in match) {
       throw new ApiError(
         405,
@@ -82,13 +85,17 @@ export function createRelayServer(relay: RelayContext, adminToken: string): Serv
   };
 
   return createServer({ requestTimeout: 60_000 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const log: Record<string, string> = {};
+    handle(req, res, log).catch((error: unknown) => {
       if (error instanceof ApiError) {
         send(req, res, errorResponse(error));
         return;
       }
       if (error instanceof StoreUnavailableError) {
-        relay.logger.error({ err: error, method: req.method, path: req.url?.split('?')[0] }, 'database unavailable');
+        relay.logger.error(
+          { ...log, err: error, method: req.method, path: req.url?.split('?')[0] },
+          'database unavailable',
+        );
         send(
           req,
           res,
@@ -98,7 +105,7 @@ export function createRelayServer(relay: RelayContext, adminToken: string): Serv
         );
         return;
       }
-      relay.logger.error({ err: error, method: req.method, path: req.url?.split('?')[0] }, 'request failed');
+      relay.logger.error({ ...log, err: error, method: req.method, path: req.url?.split('?')[0] }, 'request failed');
       send(req, res, errorResponse(new ApiError(500, 'internal_error', 'The relay failed to handle this request.')));
     });
   });

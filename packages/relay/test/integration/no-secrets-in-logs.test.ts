@@ -1,6 +1,7 @@
 // Secrets never reach the logs: a relay logging at `trace` goes through sources, destinations,
-// rotation, failing and succeeding deliveries, refused ingress and a lost database, and none of
-// the keys, signing secrets, header values, admin token or master key appears in its output.
+// rotation, failing and succeeding deliveries, refused ingress, /metrics scrapes and a lost
+// database, and none of the keys, signing secrets, header values, admin token or master key
+// appears in its output.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,9 +67,13 @@ describe('logs', () => {
       await fetch(`${relay.url}/ingest/p`, { method: 'POST', headers: forged.headers, body: forged.body });
       await fetch(`${relay.url}/v1/events`, { headers: { authorization: 'Bearer wrong' } });
       await relay.dispatcher.drain();
+      await fetch(`${relay.url}/metrics`);
+      const [firstDelivery] = ((await api('GET', '/v1/deliveries')) as unknown as { data: { id: string }[] }).data;
       await relay.store.close();
       await fetch(`${relay.url}/ingest/p`, { method: 'POST', headers: good.headers, body: good.body });
       await api('GET', '/v1/destinations');
+      await api('GET', `/v1/deliveries/${firstDelivery?.id}`);
+      await fetch(`${relay.url}/metrics`);
     } finally {
       await relay.stop();
       await receiver.stop();
@@ -76,6 +81,8 @@ describe('logs', () => {
     expect(output).toMatch(/attempt failed/);
     expect(output).toMatch(/ingress refused a delivery/);
     expect(output).toMatch(/database/);
+    expect(output).toMatch(/event accepted/);
+    expect(output).toMatch(/reading queue state for \/metrics failed/);
     for (const secret of secrets) {
       expect(output).not.toContain(secret);
       expect(output).not.toContain(secret.replace(/^whsec_/, ''));

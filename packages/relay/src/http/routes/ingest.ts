@@ -8,6 +8,7 @@ import {
 import { acceptEvent, acceptedBody } from '../../api/accept-event.js';
 import { resolveSource } from '../../api/sources.js';
 import { SecretBoxError } from '../../crypto/secret-box.js';
+import { loggableId } from '../../observability/log-fields.js';
 import { ApiError } from '../api-error.js';
 import type { Route } from '../route.js';
 import { errorResponse, ref } from '../schemas.js';
@@ -79,11 +80,25 @@ export const ingestRoute: Route = {
       const event = parseUnverified(body);
       const result = await acceptEvent(relay, { sourceName: name, event, body });
       count(result.duplicate ? 'duplicate' : 'accepted');
+      relay.logger.debug(
+        {
+          source: name,
+          event_id: result.event.eventId,
+          event_row_id: result.event.id,
+          duplicate: result.duplicate,
+          deliveries: result.deliveries,
+        },
+        'event accepted',
+      );
       return { status: 200, body: acceptedBody(result) };
     } catch (error) {
       if (error instanceof WebhookVerificationError || error instanceof WebhookPayloadError) {
         count(error.code);
-        relay.logger.warn({ source: name, code: error.code }, 'ingress refused a delivery');
+        // The claimed webhook-id is unverified, but it is what the sender will look for.
+        relay.logger.warn(
+          { source: name, event_id: loggableId(request.req.headers['webhook-id']), code: error.code },
+          'ingress refused a delivery',
+        );
         throw new ApiError(400, error.code, error.message);
       }
       if (error instanceof WebhookConfigError) {
