@@ -1,9 +1,13 @@
+import type { NewReplayJob, ReplayBatchOptions, ReplayJobRow } from '../replay/replay-types.js';
+import type { PruneCounts, PrunePreview } from '../retention/retention-types.js';
 import { GroupCommit } from './group-commit.js';
 import * as destinations from './sql/destinations-queries.js';
 import * as idempotency from './sql/idempotency-queries.js';
 import * as log from './sql/log-queries.js';
 import * as metrics from './sql/metrics-queries.js';
 import * as outbox from './sql/outbox-queries.js';
+import * as replay from './sql/replay-queries.js';
+import * as retention from './sql/retention-queries.js';
 import * as sources from './sql/sources-queries.js';
 import type { SqlDriver } from './sql-driver.js';
 import type {
@@ -185,5 +189,51 @@ export class SqlStore implements Store {
 
   destinationQueueStates(now: number): Promise<DestinationQueueState[]> {
     return metrics.destinationQueueStates(this.#db, now);
+  }
+
+  // Replay jobs (replay-queries.ts) and retention (retention-queries.ts).
+
+  insertReplayJob(job: NewReplayJob): Promise<ReplayJobRow> {
+    return replay.insertReplayJob(this.#db, job);
+  }
+
+  getReplayJob(id: string): Promise<ReplayJobRow | null> {
+    return replay.getReplayJob(this.#db, id);
+  }
+
+  listReplayJobs(options: { after?: string | undefined; limit: number }): Promise<Page<ReplayJobRow>> {
+    return replay.listReplayJobs(this.#db, options);
+  }
+
+  cancelReplayJob(id: string, now: number): Promise<ReplayJobRow | null> {
+    return replay.cancelReplayJob(this.#db, id, now);
+  }
+
+  claimReplayJob(options: { owner: string; now: number; leaseMs: number }): Promise<ReplayJobRow | null> {
+    return replay.claimReplayJob(this.#db, options);
+  }
+
+  runReplayBatch(options: ReplayBatchOptions): Promise<ReplayJobRow | null> {
+    return replay.runReplayBatch(this.#db, options);
+  }
+
+  releaseReplayJob(id: string, owner: string): Promise<void> {
+    return replay.releaseReplayJob(this.#db, id, owner);
+  }
+
+  failReplayJob(id: string, owner: string, error: string, now: number): Promise<void> {
+    return replay.failReplayJob(this.#db, id, owner, error, now);
+  }
+
+  releaseAllReplayLeases(): Promise<number> {
+    return replay.releaseAllReplayLeases(this.#db);
+  }
+
+  pruneBatch(options: { before: number; limit: number }): Promise<PruneCounts> {
+    return retention.pruneBatch(this.#db, options);
+  }
+
+  previewPrune(before: number): Promise<PrunePreview> {
+    return retention.previewPrune(this.#db, before);
   }
 }

@@ -1,6 +1,8 @@
 // The relay's durable state. Everything the dispatcher does is driven from these rows (a
 // transactional outbox), so a process can die at any moment and lose nothing. Both the SQLite
 // and the PostgreSQL store implement this one interface and run the same test suite.
+import type { ReplayStore } from '../replay/replay-types.js';
+import type { RetentionStore } from '../retention/retention-types.js';
 
 /** `pending` (waiting or in flight), `delivered` (a 2xx), `failed` (gave up; retryable by hand). */
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -217,7 +219,7 @@ export interface DestinationQueueState {
 }
 
 /** Durable state of the relay. Implementations: SQLite (embedded) and PostgreSQL (shared). */
-export interface Store {
+export interface Store extends ReplayStore, RetentionStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to call from several processes at once. */
   migrate(): Promise<void>;
