@@ -40,3 +40,17 @@ describe('createFetchHandler', () => {
     expect((await handler(new Request('https://example.test/other', init))).status).toBe(404);
   });
 });
+
+describe('createFetchHandler with a consumed body', () => {
+  it('answers 500 payload_not_raw when something read the Request body first', async () => {
+    const handler = createFetchHandler(new Webhooks({ key, log: { error: () => undefined } }));
+    const { body, headers } = createTestDelivery({ type: 'session.created', key });
+    const request = new Request('https://example.test/webhooks', { method: 'POST', body, headers });
+    await request.json(); // what a framework's JSON helper does
+    const response = await handler(request);
+    expect(response.status).toBe(500);
+    const json = (await response.json()) as { error: { code: string; message: string } };
+    expect(json.error.code).toBe('payload_not_raw');
+    expect(json.error.message).toContain('already read');
+  });
+});
