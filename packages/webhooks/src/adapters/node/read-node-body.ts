@@ -6,6 +6,10 @@ import { PayloadTooLargeError } from '../payload-too-large.js';
 /** A Node request as frameworks leave it: some keep the raw body on `rawBody` or `body`. */
 export type NodeRequest = IncomingMessage & { rawBody?: unknown; body?: unknown; originalUrl?: string };
 
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer);
+}
+
 function byteLength(body: string | Uint8Array): number {
   return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }
@@ -15,7 +19,10 @@ function byteLength(body: string | Uint8Array): number {
  * the stream otherwise. A parsed `req.body` throws `payload_not_raw` with the fix.
  */
 export async function readNodeBody(req: NodeRequest, limit: number): Promise<WebhookBody> {
-  const kept = req.rawBody ?? req.body;
+  let kept = req.rawBody ?? req.body;
+  // Express 4's body parsers set req.body = {} even when they skip a request; if the stream was
+  // not read, the raw bytes are still there.
+  if (req.rawBody === undefined && isPlainObject(kept) && !req.readableEnded) kept = undefined;
   if (kept !== undefined) {
     const body = rawBody(kept);
     if (byteLength(body) > limit) throw new PayloadTooLargeError(limit);

@@ -260,6 +260,29 @@ describe('framework specifics', () => {
     }
   });
 
+  it('node:http: an empty req.body left by a parser that skipped the request (Express 4) does not hide the stream', async () => {
+    const { createNodeMiddleware } = await import('@hookline/webhooks/node');
+    const { createServer } = await import('node:http');
+    const webhooks = new Webhooks({ key, log: quiet });
+    let runs = 0;
+    webhooks.onAny(() => {
+      runs++;
+    });
+    const middleware = createNodeMiddleware(webhooks);
+    const server = createServer((req, res) => {
+      void middleware(Object.assign(req, { body: {} }), res);
+    }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const delivery = signed();
+      expect((await post(`http://127.0.0.1:${port}/`, delivery.body, delivery.headers)).status).toBe(204);
+      expect(runs).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+
   for (const name of ['express', 'fastify', 'fetch (hono on @hono/node-server)']) {
     it(`${name}: the app's JSON parsing on other routes is untouched`, async () => {
       const server = await (adapters[name] as (typeof adapters)[string])(new Webhooks({ key, log: quiet }));
