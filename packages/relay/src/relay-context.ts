@@ -4,6 +4,7 @@ import type { RelayConfig } from './config/relay-config.js';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { Dispatcher } from './dispatcher/dispatcher.js';
 import type { RelayMetrics } from './metrics.js';
+import type { ReplayRunner } from './replay/replay-runner.js';
 import type { Store } from './store/types.js';
 
 /** What route handlers need; built once by createRelay. */
@@ -15,4 +16,6 @@ export interface RelayContext {
   dispatcher: Dispatcher;
   logger: Logger;
   metrics: RelayMetrics;
+  /** Woken when a replay job is created, so a process that also works starts it at once. */
+  replays?: ReplayRunner;
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import { type Clock, systemClock } from './clock.js';
+import { RelayConfigError } from './config/load-config.js';
 import { defaultConfig, type RelayConfig } from './config/relay-config.js';
 import { type Credentials, checkSigningKey, resolveCredentials } from './credentials.js';
 import { SecretBox } from './crypto/secret-box.js';
@@ -10,6 +11,8 @@ import { createHttpSender, type Sender } from './dispatcher/http-sender.js';
 import { createRelayServer } from './http/server.js';
 import { createMetrics } from './metrics.js';
 import type { RelayContext } from './relay-context.js';
+import { ReplayRunner } from './replay/replay-runner.js';
+import { RetentionPruner } from './retention/retention-pruner.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/types.js';
 
@@ -27,7 +30,10 @@ export interface RelayOptions {
   send?: Sender;
   /** Jitter source in [0, 1). */
   random?: () => number;
-  /** Start the dispatcher loop (default true); tests may drive it with `dispatcher.drain()`. */
+  /**
+   * Start the background work of the role (default true): the dispatcher loop, replay jobs and
+   * retention. Tests drive them with `dispatcher.drain()`, `replays.drain()`, `retention.pruneOnce()`.
+   */
   startDispatcher?: boolean;
   /** Credentials to use instead of resolving them from the config (tests). */
   credentials?: Credentials;
@@ -37,6 +43,10 @@ export interface RelayOptions {
 export interface Relay {
   readonly context: RelayContext;
   readonly dispatcher: Dispatcher;
+  /** Runs replay jobs (started in the worker and both roles). */
+  readonly replays: ReplayRunner;
+  /** Prunes expired rows in the background (worker and both roles). */
+  readonly retention: RetentionPruner;
   readonly store: Store;
   readonly server: Server;
   readonly credentials: Credentials;
@@ -51,6 +61,12 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const config: RelayConfig = { ...defaultConfig(), ...options.config };
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hookline-relay' } });
   checkSigningKey(config);
+  if (config.role !== 'both' && !config.databaseUrl) {
+    // One process owns a SQLite data directory, so an api-only process would never deliver.
+    throw new RelayConfigError(
+      `--role ${config.role} needs PostgreSQL (--database-url): with SQLite one process does everything.`,
+    );
+  }
   const credentials = options.credentials ?? resolveCredentials(config);
   const clock = options.clock ?? systemClock;
   const store =
@@ -66,6 +82,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     // certainly dead: free it now instead of waiting for it to expire.
     const released = await store.releaseAllLeases();
     if (released > 0) logger.info({ released }, 'released leases left by a previous process');
+    const jobs = await store.releaseAllReplayLeases();
+    if (jobs > 0) logger.info({ jobs }, 'resuming replay jobs left by a previous process');
   }
   const http = options.send
     ? undefined
@@ -89,7 +107,26 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     leaseMarginMs: config.leaseMarginMs,
     ...(options.random ? { random: options.random } : {}),
   });
-  const context: RelayContext = { config, store, clock, secretBox, dispatcher, logger, metrics: createMetrics() };
+  const metrics = createMetrics();
+  const replays = new ReplayRunner({
+    store,
+    clock,
+    logger,
+    metrics,
+    owner: dispatcher.owner,
+    pollIntervalMs: config.replayPollIntervalMs,
+    batchSize: config.replayBatchSize,
+    leaseMs: config.replayLeaseMs,
+  });
+  const retention = new RetentionPruner({
+    store,
+    clock,
+    logger,
+    retentionMs: config.retentionMs,
+    intervalMs: config.retentionIntervalMs,
+    batchSize: config.retentionBatchSize,
+  });
+  const context: RelayContext = { config, store, clock, secretBox, dispatcher, logger, metrics, replays };
   const server = createRelayServer(context, credentials.adminToken);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -105,13 +142,19 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     await store.close();
     throw error;
   }
-  if (options.startDispatcher !== false) dispatcher.start();
+  if (options.startDispatcher !== false && config.role !== 'api') {
+    dispatcher.start();
+    replays.start();
+    retention.start();
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
   return {
     context,
     dispatcher,
+    replays,
+    retention,
     store,
     server,
     credentials,
@@ -120,7 +163,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await dispatcher.stop(config.shutdownTimeoutMs);
+        await Promise.all([dispatcher.stop(config.shutdownTimeoutMs), replays.stop(), retention.stop()]);
         server.closeAllConnections();
         await closed;
         await http?.close();

@@ -48,4 +48,21 @@ export const DEFAULTS = {
   maxPageSize: 250,
   /** SQLite `synchronous`: FULL makes an acknowledged event survive power loss, not only a crash. */
   sqliteSynchronous: 'FULL' as 'FULL' | 'NORMAL',
+  /**
+   * `--role`: `both` serves HTTP and dispatches; with PostgreSQL, `api` processes (ingress and the
+   * admin API) and `worker` processes (delivery, replay jobs, retention) can scale separately.
+   */
+  role: 'both' as 'api' | 'worker' | 'both',
+  /** Events, payloads and attempts older than this are pruned (30 days); 0 keeps everything. */
+  retentionMs: 30 * 24 * 60 * 60 * 1000,
+  /** How often the background pruner looks for expired rows. */
+  retentionIntervalMs: 60_000,
+  /** Rows deleted per pruning transaction: small, so ingress never waits behind a long delete. */
+  retentionBatchSize: 500,
+  /** How often a worker looks for replay jobs when nothing woke it. */
+  replayPollIntervalMs: 1_000,
+  /** Events per replay batch; each batch (enqueue + cursor + counters) is one short transaction. */
+  replayBatchSize: 200,
+  /** A replay job's lease; renewed by every batch, so a job whose worker died resumes elsewhere after this. */
+  replayLeaseMs: 30_000,
 } as const;

@@ -47,6 +47,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'enum',
     values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
   },
+  { key: 'role', env: 'HOOKLINE_ROLE', kind: 'enum', flag: 'role', values: ['api', 'worker', 'both'] },
+  { key: 'retentionMs', env: 'HOOKLINE_RETENTION_MS', kind: 'number' },
+  { key: 'retentionIntervalMs', env: 'HOOKLINE_RETENTION_INTERVAL_MS', kind: 'number' },
+  { key: 'retentionBatchSize', env: 'HOOKLINE_RETENTION_BATCH_SIZE', kind: 'number' },
+  { key: 'replayPollIntervalMs', env: 'HOOKLINE_REPLAY_POLL_INTERVAL_MS', kind: 'number' },
+  { key: 'replayBatchSize', env: 'HOOKLINE_REPLAY_BATCH_SIZE', kind: 'number' },
+  { key: 'replayLeaseMs', env: 'HOOKLINE_REPLAY_LEASE_MS', kind: 'number' },
 ];
 
 function coerce(setting: Setting, value: unknown, origin: string): unknown {

@@ -31,7 +31,18 @@ export interface RelayConfig {
   idempotencyTtlMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   logLevel: string;
+  /** `api` (HTTP only), `worker` (delivery, replay, retention; health and metrics only), or `both`. */
+  role: RelayRole;
+  retentionMs: number;
+  retentionIntervalMs: number;
+  retentionBatchSize: number;
+  replayPollIntervalMs: number;
+  replayBatchSize: number;
+  replayLeaseMs: number;
 }
+
+/** What a relay process does; see {@link RelayConfig.role}. */
+export type RelayRole = 'api' | 'worker' | 'both';
 
 /** The configuration with nothing overridden. */
 export function defaultConfig(): RelayConfig {
@@ -60,5 +71,12 @@ export function defaultConfig(): RelayConfig {
     idempotencyTtlMs: DEFAULTS.idempotencyTtlMs,
     sqliteSynchronous: DEFAULTS.sqliteSynchronous,
     logLevel: 'info',
+    role: DEFAULTS.role,
+    retentionMs: DEFAULTS.retentionMs,
+    retentionIntervalMs: DEFAULTS.retentionIntervalMs,
+    retentionBatchSize: DEFAULTS.retentionBatchSize,
+    replayPollIntervalMs: DEFAULTS.replayPollIntervalMs,
+    replayBatchSize: DEFAULTS.replayBatchSize,
+    replayLeaseMs: DEFAULTS.replayLeaseMs,
   };
 }

@@ -7,7 +7,7 @@ import { ApiError } from './api-error.js';
 import { readBody } from './read-body.js';
 import type { RouteRequest, RouteResponse } from './route.js';
 import { createRouter } from './router.js';
-import { allRoutes } from './routes/index.js';
+import { routesForRole } from './routes/index.js';
 
 function send(req: IncomingMessage, res: ServerResponse, response: RouteResponse): void {
   if (res.headersSent || res.destroyed) return;
@@ -29,7 +29,7 @@ function errorResponse(error: ApiError): RouteResponse {
 
 /** The relay's HTTP server: ingress, the admin API and operations endpoints on one listener. */
 export function createRelayServer(relay: RelayContext, adminToken: string): Server {
-  const route = createRouter(allRoutes());
+  const route = createRouter(routesForRole(relay.config.role));
   const isAdmin = createAdminAuth(adminToken);
 
   // `log` receives the ids the matched route names, so a failure's log line carries them.

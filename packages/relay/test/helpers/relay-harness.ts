@@ -6,6 +6,8 @@ import type { DatabaseVariant } from './databases.js';
 import { TestClock } from './test-clock.js';
 
 export const ADMIN_TOKEN = `hla_test_${randomBytes(8).toString('hex')}`;
+// One master key per test run, so a restarted relay can read what the previous one sealed.
+const MASTER_KEY = randomBytes(32);
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON responses
 type Json = any;
@@ -35,14 +37,28 @@ export interface Harness {
 /** A relay on loopback with an injected clock, on a fresh database of the given variant. */
 export async function startHarness(
   variant: DatabaseVariant,
-  options: { startDispatcher?: boolean; config?: Record<string, unknown>; random?: () => number } = {},
+  options: {
+    startDispatcher?: boolean;
+    config?: Record<string, unknown>;
+    random?: () => number;
+    /** Reuse a database (from `variant.fresh()`) instead of a fresh one: restarts. */
+    database?: ReturnType<DatabaseVariant['fresh']>;
+    /** Start the clock here (a restarted relay continues the previous one's time). */
+    clockStart?: number;
+  } = {},
 ): Promise<Harness> {
-  const clock = new TestClock();
+  const clock = new TestClock(options.clockStart);
   const relay = await startRelay({
-    config: { ...variant.fresh(), port: 0, host: '127.0.0.1', logLevel: 'silent', ...options.config },
+    config: {
+      ...(options.database ?? variant.fresh()),
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      ...options.config,
+    },
     clock,
     logger: pino({ level: 'silent' }),
-    credentials: { adminToken: ADMIN_TOKEN, masterKey: randomBytes(32), adminTokenSource: 'test' },
+    credentials: { adminToken: ADMIN_TOKEN, masterKey: MASTER_KEY, adminTokenSource: 'test' },
     startDispatcher: options.startDispatcher ?? false,
     random: options.random ?? (() => 0.5),
   });

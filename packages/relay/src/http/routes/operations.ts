@@ -41,8 +41,10 @@ export const operationRoutes: Route[] = [
       } catch {
         database = 'unreachable';
       }
-      const dispatcher = relay.dispatcher.healthy ? 'ok' : 'not polling';
-      const ready = database === 'ok' && dispatcher === 'ok';
+      // An api-role process never dispatches (workers do), so it is ready once the database answers.
+      const dispatcher =
+        relay.config.role === 'api' ? 'not run (role api)' : relay.dispatcher.healthy ? 'ok' : 'not polling';
+      const ready = database === 'ok' && (dispatcher === 'ok' || relay.config.role === 'api');
       return {
         status: ready ? 200 : 503,
         body: { status: ready ? 'ready' : 'not ready', checks: { database, dispatcher } },
