@@ -1,16 +1,22 @@
 import { loadConfig, RelayConfigError, SETTINGS } from '../config/load-config.js';
 import { startRelay } from '../relay.js';
+import { runPruneCommand, takeDryRun } from './prune-command.js';
 
 const USAGE = `Usage: hookline relay [serve] [options]
+       hookline relay prune [--dry-run] [options]
 
 Runs the relay: durable ingress for Claude Managed Agents webhooks, fan-out to destinations
-with signed deliveries and retries, and a delivery log API.
+with signed deliveries and retries, a delivery log API and replay jobs.
+\`prune\` deletes events, payloads and attempts older than retentionMs once (what workers do in
+the background) and exits; with --dry-run it prints what it would delete.
 
 Options:
   --port <n>            listen port (default 8787)
   --host <addr>         listen address (default 127.0.0.1)
   --data-dir <path>     SQLite database, admin token and master key (default ./data)
   --database-url <url>  postgres://… to use PostgreSQL instead of SQLite
+  --role <role>         api (HTTP only), worker (delivery, replay, retention), or both (default);
+                        api and worker need PostgreSQL
   --config <file>       JSON config file (camelCase keys)
   --help                show this help
 
@@ -46,9 +52,11 @@ function signalled(): Promise<string> {
 export async function runRelayCommand(argv: string[], options: RunOptions = {}): Promise<number> {
   const out = options.out ?? ((line: string) => console.log(line));
   const err = options.err ?? ((line: string) => console.error(line));
+  // `--dry-run` belongs to `prune` (given first) only; take it out before the shared parser sees it.
+  const prune = argv[0] === 'prune' ? takeDryRun(argv) : undefined;
   let loaded: ReturnType<typeof loadConfig>;
   try {
-    loaded = loadConfig(argv, options.env ?? process.env);
+    loaded = loadConfig(prune?.argv ?? argv, options.env ?? process.env);
   } catch (error) {
     if (error instanceof RelayConfigError) {
       err(`hookline relay: ${error.message}\n\n${USAGE}`);
@@ -59,6 +67,14 @@ export async function runRelayCommand(argv: string[], options: RunOptions = {}):
   if (loaded.help || loaded.positionals[0] === 'help') {
     out(USAGE);
     return 0;
+  }
+  if (loaded.positionals[0] === 'prune' && loaded.positionals.length === 1) {
+    try {
+      return await runPruneCommand(loaded.config, { dryRun: prune?.dryRun ?? false, out });
+    } catch (error) {
+      err(`hookline relay prune: ${(error as Error).message}`);
+      return 1;
+    }
   }
   if (loaded.positionals.length > 0 && loaded.positionals[0] !== 'serve') {
     err(`hookline relay: unknown command "${loaded.positionals[0]}".\n\n${USAGE}`);

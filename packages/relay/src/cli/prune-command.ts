@@ -1,0 +1,66 @@
+import { pino } from 'pino';
+import { systemClock } from '../clock.js';
+import type { RelayConfig } from '../config/relay-config.js';
+import { RetentionPruner } from '../retention/retention-pruner.js';
+import { openStore } from '../store/open-store.js';
+
+/** Pulls `--dry-run` out of `hookline relay prune …` (the shared option parser does not know it). */
+export function takeDryRun(argv: readonly string[]): { argv: string[]; dryRun: boolean } {
+  const rest = argv.filter((arg) => arg !== '--dry-run');
+  return { argv: rest, dryRun: rest.length !== argv.length };
+}
+
+const days = (ms: number) => `${Math.round((ms / 86_400_000) * 100) / 100} days`;
+
+/**
+ * `hookline relay prune [--dry-run]`: prunes once what the background pruner would, then exits;
+ * with `--dry-run` it only counts. Safe next to a running relay: it takes no leases, so it opens
+ * SQLite without the data-directory lock (WAL lets both write, one transaction at a time).
+ */
+export async function runPruneCommand(
+  config: RelayConfig,
+  options: { dryRun: boolean; out: (line: string) => void; now?: number },
+): Promise<number> {
+  const { out } = options;
+  if (config.retentionMs <= 0) {
+    out('Retention is off (retentionMs = 0): nothing is ever pruned.');
+    return 0;
+  }
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    postgresSchema: config.postgresSchema,
+    sqliteSynchronous: config.sqliteSynchronous,
+    lockSqlite: false,
+  });
+  try {
+    const clock = options.now === undefined ? systemClock : { now: () => options.now as number };
+    const pruner = new RetentionPruner({
+      store,
+      clock,
+      logger: pino({ level: 'silent' }),
+      retentionMs: config.retentionMs,
+      intervalMs: config.retentionIntervalMs,
+      batchSize: config.retentionBatchSize,
+    });
+    const before = pruner.cutoff();
+    const scope = `older than ${days(config.retentionMs)} (received or attempted before ${new Date(before).toISOString()})`;
+    if (options.dryRun) {
+      const preview = await store.previewPrune(before);
+      out(`Dry run: would delete, ${scope}:`);
+      out(`  events (with their payloads): ${preview.events}`);
+      out(`  deliveries:                   ${preview.deliveries}`);
+      out(`  attempts:                     ${preview.attempts}`);
+      out(`  kept because a delivery is still pending: ${preview.keptPending} events`);
+      return 0;
+    }
+    const pruned = await pruner.pruneOnce();
+    out(`Deleted, ${scope}:`);
+    out(`  events (with their payloads): ${pruned.events}`);
+    out(`  deliveries:                   ${pruned.deliveries}`);
+    out(`  attempts:                     ${pruned.attempts}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
