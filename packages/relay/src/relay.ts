@@ -6,13 +6,16 @@ import { RelayConfigError } from './config/load-config.js';
 import { defaultConfig, type RelayConfig } from './config/relay-config.js';
 import { type Credentials, checkSigningKey, resolveCredentials } from './credentials.js';
 import { SecretBox } from './crypto/secret-box.js';
-import { Dispatcher } from './dispatcher/dispatcher.js';
+import { Dispatcher, type DispatcherOptions } from './dispatcher/dispatcher.js';
 import { createHttpSender, type Sender } from './dispatcher/http-sender.js';
 import { createRelayServer } from './http/server.js';
 import { createMetrics } from './metrics.js';
 import type { RelayContext } from './relay-context.js';
 import { ReplayRunner } from './replay/replay-runner.js';
 import { RetentionPruner } from './retention/retention-pruner.js';
+import { AllowNetworksError, parseAllowNetworks } from './ssrf/allow-networks.js';
+import type { Connector } from './ssrf/guarded-connector.js';
+import type { Resolver } from './ssrf/resolver.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/types.js';
 
@@ -37,6 +40,10 @@ export interface RelayOptions {
   startDispatcher?: boolean;
   /** Credentials to use instead of resolving them from the config (tests). */
   credentials?: Credentials;
+  /** The SSRF guard's resolver and connect hook (tests answer DNS and record connections with them). */
+  ssrf?: { resolve?: Resolver; connect?: Connector };
+  /** Circuit breaker tuning for every destination (defaults in lanes/defaults.ts). */
+  breaker?: DispatcherOptions['breaker'];
 }
 
 /** A running relay. */
@@ -61,6 +68,14 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const config: RelayConfig = { ...defaultConfig(), ...options.config };
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hookline-relay' } });
   checkSigningKey(config);
+  let allow: ReturnType<typeof parseAllowNetworks>;
+  try {
+    allow = parseAllowNetworks(config.allowNetworks);
+  } catch (error) {
+    // The message names the bad entry; a typo must stop the start, not silently allow nothing.
+    if (error instanceof AllowNetworksError) throw new RelayConfigError(error.message);
+    throw error;
+  }
   if (config.role !== 'both' && !config.databaseUrl) {
     // One process owns a SQLite data directory, so an api-only process would never deliver.
     throw new RelayConfigError(
@@ -90,8 +105,12 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     : createHttpSender({
         connectTimeoutMs: config.connectTimeoutMs,
         responseBodyLimitBytes: config.responseBodyLimitBytes,
+        allow,
+        ...(options.ssrf?.resolve ? { resolve: options.ssrf.resolve } : {}),
+        ...(options.ssrf?.connect ? { connect: options.ssrf.connect } : {}),
       });
   const secretBox = new SecretBox(credentials.masterKey);
+  const metrics = createMetrics();
   const dispatcher = new Dispatcher({
     store,
     clock,
@@ -105,9 +124,11 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     maxInFlight: config.maxInFlight,
     maxInFlightPerDestination: config.maxInFlightPerDestination,
     leaseMarginMs: config.leaseMarginMs,
+    autoDisableAfterMs: config.autoDisableAfterMs,
+    metrics,
+    ...(options.breaker ? { breaker: options.breaker } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  const metrics = createMetrics();
   const replays = new ReplayRunner({
     store,
     clock,

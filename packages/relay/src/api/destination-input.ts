@@ -13,6 +13,7 @@ const RESERVED_HEADERS = new Set([
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',
+  'hookline-sequence',
 ]);
 
 export type DestinationPatch = Partial<

@@ -65,4 +65,14 @@ export const DEFAULTS = {
   replayBatchSize: 200,
   /** A replay job's lease; renewed by every batch, so a job whose worker died resumes elsewhere after this. */
   replayLeaseMs: 30_000,
+  /**
+   * Failing without a single 2xx for this long disables a destination (5 days, as the platform
+   * and Svix do): long enough to ride out a weekend outage, short enough to stop a dead one.
+   */
+  autoDisableAfterMs: 5 * 24 * 60 * 60 * 1000,
+  /**
+   * `--allow-networks`: CIDRs and host names exempt from the SSRF guard; none by default, so
+   * loopback and private destinations are refused until allowed (`127.0.0.0/8` for local use).
+   */
+  allowNetworks: undefined as string | undefined,
 } as const;

@@ -54,6 +54,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'replayPollIntervalMs', env: 'HOOKLINE_REPLAY_POLL_INTERVAL_MS', kind: 'number' },
   { key: 'replayBatchSize', env: 'HOOKLINE_REPLAY_BATCH_SIZE', kind: 'number' },
   { key: 'replayLeaseMs', env: 'HOOKLINE_REPLAY_LEASE_MS', kind: 'number' },
+  { key: 'autoDisableAfterMs', env: 'HOOKLINE_AUTO_DISABLE_AFTER_MS', kind: 'number' },
+  { key: 'allowNetworks', env: 'HOOKLINE_ALLOW_NETWORKS', kind: 'string', flag: 'allow-networks' },
 ];
 
 function coerce(setting: Setting, value: unknown, origin: string): unknown {

@@ -39,6 +39,10 @@ export interface RelayConfig {
   replayPollIntervalMs: number;
   replayBatchSize: number;
   replayLeaseMs: number;
+  /** A destination failing without a 2xx for this long is disabled. */
+  autoDisableAfterMs: number;
+  /** SSRF guard exemptions: comma-separated CIDRs, addresses and host names (`127.0.0.0/8,hooks.internal`). */
+  allowNetworks: string | undefined;
 }
 
 /** What a relay process does; see {@link RelayConfig.role}. */
@@ -78,5 +82,7 @@ export function defaultConfig(): RelayConfig {
     replayPollIntervalMs: DEFAULTS.replayPollIntervalMs,
     replayBatchSize: DEFAULTS.replayBatchSize,
     replayLeaseMs: DEFAULTS.replayLeaseMs,
+    autoDisableAfterMs: DEFAULTS.autoDisableAfterMs,
+    allowNetworks: DEFAULTS.allowNetworks,
   };
 }

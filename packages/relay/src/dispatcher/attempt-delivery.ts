@@ -16,6 +16,9 @@ export interface AttemptContext {
   random?: () => number;
 }
 
+/** The header that carries a delivery's per-destination sequence number. */
+export const SEQUENCE_HEADER = 'hookline-sequence';
+
 export const GONE_REASON = 'auto-disabled: destination answered 410 Gone';
 
 /** The keys a delivery is signed with: the current secret, plus the previous one during its grace period. */
@@ -58,6 +61,9 @@ async function perform(claimed: ClaimedDelivery, context: AttemptContext, now: n
       ...headers,
       'content-type': 'application/json',
       'user-agent': context.userAgent,
+      // Per destination, gap-free and increasing in creation order: receivers can spot a loss
+      // (or reordering) without trusting the relay's ordering. Rows older than it carry none.
+      ...(claimed.delivery.sequence != null ? { [SEQUENCE_HEADER]: String(claimed.delivery.sequence) } : {}),
       ...signature,
     },
     body: event.body,

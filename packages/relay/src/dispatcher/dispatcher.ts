@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { CircuitBreakerOptions } from '../lanes/circuit-breaker.js';
+import { LANE_DEFAULTS } from '../lanes/defaults.js';
+import { DestinationLanes, type LanePermit } from '../lanes/destination-lanes.js';
+import { BREAKER_STATE_VALUE, type RelayMetrics } from '../metrics.js';
+import { emitOperationalEvent, type OperationalEventData } from '../operational/emit-operational-event.js';
+import type { OperationalEventType } from '../operational/operational-source.js';
 import type { ClaimedDelivery, CompleteAttempt, Store } from '../store/types.js';
 import { type AttemptContext, attemptDelivery } from './attempt-delivery.js';
+import { AttemptFollowUp } from './attempt-follow-up.js';
 
 export interface DispatcherOptions extends AttemptContext {
   store: Store;
@@ -9,13 +16,14 @@ export interface DispatcherOptions extends AttemptContext {
   pollIntervalMs: number;
   claimBatchSize: number;
   maxInFlight: number;
+  /** Default `max_in_flight` of a destination that sets none. */
   maxInFlightPerDestination: number;
   leaseMarginMs: number;
-}
-
-/** Per-destination state. Part 1 keeps the in-flight count (the lane's cap); part 2 adds rate limits and a breaker here. */
-interface Lane {
-  inFlight: number;
+  /** Failing without a 2xx for this long disables a destination (default 5 days). */
+  autoDisableAfterMs?: number;
+  /** Circuit breaker tuning, shared by every destination (defaults in lanes/defaults.ts). */
+  breaker?: Omit<CircuitBreakerOptions, 'clock' | 'onStateChange'>;
+  metrics?: RelayMetrics;
 }
 
 /**
@@ -27,8 +35,12 @@ export class Dispatcher {
   /** Identifies this process's leases. */
   readonly owner = `wrk_${randomBytes(8).toString('hex')}`;
   readonly #options: DispatcherOptions;
-  readonly #lanes = new Map<string, Lane>();
+  /** Every destination's lane: breaker, in-flight cap, token bucket (per process). */
+  readonly #lanes: DestinationLanes;
+  readonly #followUp: AttemptFollowUp;
   readonly #inFlight = new Map<string, Promise<void>>();
+  /** Earliest moment a refused lane said it may start again (epoch ms, the injected clock's). */
+  #retryAt: number | undefined;
   #running = false;
   #timer: NodeJS.Timeout | undefined;
   #wakeRequested = false;
@@ -37,6 +49,44 @@ export class Dispatcher {
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
+    const { metrics } = options;
+    this.#lanes = new DestinationLanes({
+      clock: options.clock,
+      maxInFlight: options.maxInFlightPerDestination,
+      ...(options.breaker ? { breaker: options.breaker } : {}),
+      onBreakerStateChange: (destinationId, change) => {
+        metrics?.breakerState.set({ destination: destinationId }, BREAKER_STATE_VALUE[change.to]);
+        options.logger.warn({ destination_id: destinationId, from: change.from, to: change.to }, 'circuit breaker');
+        // A probe got a 2xx after the breaker had opened: the destination is back.
+        if (change.from === 'half_open' && change.to === 'closed') {
+          this.#emit('destination.recovered', { id: destinationId, recovered_at: new Date(change.at).toISOString() });
+        }
+      },
+    });
+    this.#followUp = new AttemptFollowUp({
+      store: options.store,
+      clock: options.clock,
+      logger: options.logger,
+      metrics,
+      autoDisableAfterMs: options.autoDisableAfterMs ?? LANE_DEFAULTS.autoDisableAfterMs,
+      emit: (type, data) => this.#emit(type, data),
+    });
+  }
+
+  /** Stores an operational event (fire and forget: losing one must never stop delivery). */
+  #emit(type: OperationalEventType, data: OperationalEventData): void {
+    const o = this.#options;
+    emitOperationalEvent(o.store, o.clock, type, data).then(
+      (deliveries) => {
+        if (deliveries > 0 && this.#running) this.wake();
+      },
+      (error: unknown) => o.logger.error({ err: error, type }, 'storing an operational event failed'),
+    );
+  }
+
+  /** The circuit breaker state of a destination in this process. */
+  breakerState(destinationId: string) {
+    return this.#lanes.breakerState(destinationId);
   }
 
   /** True while the loop runs and its last claim reached the database (for /readyz). */
@@ -87,9 +137,12 @@ export class Dispatcher {
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
+      // A rate-limited or cooling lane may be ready before the next poll: wake for it then.
+      const interval = this.#options.pollIntervalMs;
+      const until = this.#retryAt === undefined ? interval : this.#retryAt - this.#options.clock.now();
       await new Promise<void>((resolve) => {
         this.#resolveSleep = resolve;
-        this.#timer = setTimeout(resolve, this.#options.pollIntervalMs);
+        this.#timer = setTimeout(resolve, Math.max(1, Math.min(interval, until)));
       });
       this.#timer = undefined;
       this.#resolveSleep = undefined;
@@ -101,40 +154,42 @@ export class Dispatcher {
     const o = this.#options;
     const free = o.maxInFlight - this.#inFlight.size;
     if (free <= 0) return 0;
-    const full = [...this.#lanes].filter(([, lane]) => lane.inFlight >= o.maxInFlightPerDestination).map(([id]) => id);
+    // Destinations whose breaker is open, whose lane is full or whose bucket is empty stay
+    // unclaimed: their deliveries are parked without spending retry attempts.
     const claimed = await o.store.claimDue({
       now: o.clock.now(),
       limit: Math.min(free, o.claimBatchSize),
       owner: this.owner,
       leaseMarginMs: o.leaseMarginMs,
       defaultTimeoutMs: o.defaultTimeoutMs,
-      excludeDestinationIds: full,
+      excludeDestinationIds: this.#lanes.blocked(),
     });
-    // One claim can return more deliveries for a destination than its lane has room for: start
-    // what fits and hand the rest back at once (its lane is then full, so the next claim skips it).
-    const overflow: string[] = [];
+    // One claim can return more for a destination than its lane allows now: start what it
+    // admits and hand the rest back at once (no attempt recorded, the schedule untouched).
+    const refused: string[] = [];
     let started = 0;
+    this.#retryAt = undefined;
     for (const item of claimed) {
-      if ((this.#lanes.get(item.destination.id)?.inFlight ?? 0) >= o.maxInFlightPerDestination) {
-        overflow.push(item.delivery.id);
+      const { destination } = item;
+      const decision = this.#lanes.tryStart(destination.id, {
+        maxInFlight: destination.maxInFlight ?? o.maxInFlightPerDestination,
+        ratePerSecond: destination.ratePerSecond ?? null,
+      });
+      if (!decision.start) {
+        refused.push(item.delivery.id);
+        if (decision.retryAt !== undefined) this.#retryAt = Math.min(this.#retryAt ?? Infinity, decision.retryAt);
         continue;
       }
       // Attempts run concurrently; #attempt never rejects (failures are logged and the lease expires).
-      void this.#launch(item, false);
+      void this.#launch(item, false, decision.permit);
       started++;
     }
-    if (overflow.length > 0) await o.store.releaseLeases(this.owner, overflow);
+    if (refused.length > 0) await o.store.releaseLeases(this.owner, refused);
     return started;
   }
 
-  #launch(item: ClaimedDelivery, manual: boolean): Promise<CompleteAttempt | undefined> {
-    const id = item.destination.id;
-    const lane = this.#lanes.get(id) ?? { inFlight: 0 };
-    this.#lanes.set(id, lane);
-    lane.inFlight++;
-    const run = this.#attempt(item, manual).finally(() => {
-      lane.inFlight--;
-      if (lane.inFlight === 0) this.#lanes.delete(id);
+  #launch(item: ClaimedDelivery, manual: boolean, permit?: LanePermit): Promise<CompleteAttempt | undefined> {
+    const run = this.#attempt(item, manual, permit).finally(() => {
       this.#inFlight.delete(item.delivery.id);
       if (this.#running) this.wake();
     });
@@ -145,7 +200,7 @@ export class Dispatcher {
     return run;
   }
 
-  async #attempt(item: ClaimedDelivery, manual: boolean): Promise<CompleteAttempt | undefined> {
+  async #attempt(item: ClaimedDelivery, manual: boolean, permit?: LanePermit): Promise<CompleteAttempt | undefined> {
     const o = this.#options;
     const log = o.logger.child({
       delivery_id: item.delivery.id,
@@ -156,19 +211,28 @@ export class Dispatcher {
       const result = await attemptDelivery(item, o, { owner: this.owner, manual });
       const saved = await o.store.completeAttempt(result);
       if (!saved) {
+        permit?.abandon();
         log.warn('lease lost before the attempt was recorded; another worker will retry it');
         return undefined;
       }
+      permit?.finish(result.attempt.outcome === 'delivered' ? 'success' : 'failure');
+      await this.#followUp.afterAttempt(item, result);
       const { attempt } = result;
-      if (result.status === 'delivered') log.debug({ status: attempt.statusCode }, 'delivered');
+      if (attempt.outcome === 'delivered') log.debug({ status: attempt.statusCode }, 'delivered');
       else
         log.warn({ status: attempt.statusCode, error: attempt.errorClass, outcome: attempt.outcome }, 'attempt failed');
       if (result.disableDestination) log.warn({ reason: result.disableDestination.reason }, 'destination disabled');
       return result;
     } catch (error) {
       // The lease expires and the delivery is claimed again: nothing is lost, at worst repeated.
+      permit?.abandon();
       log.error({ err: error }, 'recording the attempt failed');
       return undefined;
+    } finally {
+      o.metrics?.breakerState.set(
+        { destination: item.destination.id },
+        BREAKER_STATE_VALUE[this.#lanes.breakerState(item.destination.id)],
+      );
     }
   }
 
@@ -198,6 +262,7 @@ export class Dispatcher {
       defaultTimeoutMs: o.defaultTimeoutMs,
     });
     if (!claimed) return 'busy';
+    // A manual attempt is the operator's own probe: it bypasses the lane (breaker, cap, rate).
     return (await this.#launch(claimed, true)) ?? 'unrecorded';
   }
 

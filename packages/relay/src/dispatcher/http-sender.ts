@@ -1,4 +1,9 @@
-import { Agent, type Dispatcher, errors, request } from 'undici';
+import { type Dispatcher, errors, request } from 'undici';
+import { DestinationAddressRefusedError } from '../ssrf/address-refused-error.js';
+import type { AllowList } from '../ssrf/allow-networks.js';
+import { createGuardedAgent } from '../ssrf/guarded-agent.js';
+import type { Connector } from '../ssrf/guarded-connector.js';
+import type { Resolver } from '../ssrf/resolver.js';
 import type { AttemptResult } from './classify-outcome.js';
 
 export interface SendRequest {
@@ -13,9 +18,15 @@ export interface HttpSenderOptions {
   responseBodyLimitBytes: number;
   /** Connections per origin; keep-alive pools them. */
   connectionsPerOrigin?: number;
+  /** Networks and host names exempt from the SSRF guard (`HOOKLINE_ALLOW_NETWORKS`); default none. */
+  allow?: AllowList;
+  /** Resolver of the SSRF guard (tests pass a stub); default `dns.lookup`. */
+  resolve?: Resolver;
+  /** Opens checked connections (tests pass one that records); default undici's connector. */
+  connect?: Connector;
   /**
-   * The undici dispatcher to send through, e.g. an agent whose connect hook checks addresses
-   * (the SSRF guard). Default: a plain keep-alive Agent with the connect timeout above.
+   * The undici dispatcher to send through instead of the SSRF-guarded agent (which checks
+   * every DNS answer and connects to the checked address).
    */
   agent?: Dispatcher;
 }
@@ -24,6 +35,13 @@ export interface HttpSenderOptions {
 export type Sender = (req: SendRequest) => Promise<AttemptResult>;
 
 function errorClassOf(error: unknown): { errorClass: string; message: string } {
+  // undici passes a connector's error through unchanged; the code survives even across realms.
+  if (
+    error instanceof DestinationAddressRefusedError ||
+    (error as { code?: unknown } | null)?.code === 'HOOKLINE_ADDRESS_REFUSED'
+  ) {
+    return { errorClass: 'address_refused', message: (error as Error).message };
+  }
   if (
     error instanceof errors.HeadersTimeoutError ||
     error instanceof errors.BodyTimeoutError ||
@@ -46,10 +64,13 @@ function errorClassOf(error: unknown): { errorClass: string; message: string } {
 export function createHttpSender(options: HttpSenderOptions): { send: Sender; close: () => Promise<void> } {
   const agent =
     options.agent ??
-    new Agent({
-      connect: { timeout: options.connectTimeoutMs },
+    createGuardedAgent({
+      connectTimeout: options.connectTimeoutMs,
       connections: options.connectionsPerOrigin ?? 32,
       keepAliveTimeout: 10_000,
+      ...(options.allow ? { allow: options.allow } : {}),
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+      ...(options.connect ? { connect: options.connect } : {}),
     });
   const limit = options.responseBodyLimitBytes;
 

@@ -2,8 +2,6 @@
 // starting point the dispatcher may override per destination; the comments say why.
 import { DEFAULTS } from '../config/defaults.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export const LANE_DEFAULTS = {
   /** Attempts in flight to one destination (`max_in_flight`); the relay config's value, so the two never disagree. */
   maxInFlight: DEFAULTS.maxInFlightPerDestination,
@@ -24,5 +22,5 @@ export const LANE_DEFAULTS = {
     probeTimeoutMs: 60_000,
   },
   /** Failing without a single 2xx for this long disables a destination (the platform and Svix use 5 days). */
-  autoDisableAfterMs: 5 * DAY_MS,
+  autoDisableAfterMs: DEFAULTS.autoDisableAfterMs,
 } as const;

@@ -11,7 +11,9 @@ export type Behaviour =
   | { kind: 'fail'; times: number; status?: number }
   | { kind: 'hang' }
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string }
+  /** Answers with the status `decide` picks for each request (failure injection by content). */
+  | { kind: 'decide'; decide: (received: Received) => number };
 
 export interface Received {
   path: string;
@@ -42,6 +44,8 @@ export class TestReceiver {
   readonly received: Received[] = [];
   /** The most requests that were open at once, per path (lane caps are checked with it). */
   readonly maxOpen = new Map<string, number>();
+  /** Requests that have ended (answered, or closed by the relay's timeout), per path. */
+  readonly ended = new Map<string, number>();
   readonly #open = new Map<string, number>();
   readonly #behaviours = new Map<string, Behaviour>();
   readonly #counts = new Map<string, number>();
@@ -58,7 +62,10 @@ export class TestReceiver {
       const open = (this.#open.get(openPath) ?? 0) + 1;
       this.#open.set(openPath, open);
       this.maxOpen.set(openPath, Math.max(open, this.maxOpen.get(openPath) ?? 0));
-      res.on('close', () => this.#open.set(openPath, (this.#open.get(openPath) ?? 1) - 1));
+      res.on('close', () => {
+        this.#open.set(openPath, (this.#open.get(openPath) ?? 1) - 1);
+        this.ended.set(openPath, (this.ended.get(openPath) ?? 0) + 1);
+      });
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -68,7 +75,8 @@ export class TestReceiver {
         const verifiedWith = [...secrets]
           .filter(([, secret]) => verifies(secret, body, req.headers, this.clock))
           .map(([n]) => n);
-        this.received.push({ path, headers: req.headers, body, verifiedWith });
+        const received = { path, headers: req.headers, body, verifiedWith };
+        this.received.push(received);
         const count = (this.#counts.get(path) ?? 0) + 1;
         this.#counts.set(path, count);
         const behaviour = this.#behaviours.get(path) ?? { kind: 'ok' };
@@ -88,6 +96,9 @@ export class TestReceiver {
             return;
           case 'redirect':
             res.writeHead(302, { location: behaviour.location }).end();
+            return;
+          case 'decide':
+            res.writeHead(behaviour.decide(received)).end();
             return;
         }
       });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Relay, startRelay } from '@hookline/relay';
+import { type Relay, type RelayOptions, startRelay } from '@hookline/relay';
 import { createTestDelivery } from '@hookline/webhooks/testing';
 import { pino } from 'pino';
 import type { DatabaseVariant } from './databases.js';
@@ -45,6 +45,9 @@ export async function startHarness(
     database?: ReturnType<DatabaseVariant['fresh']>;
     /** Start the clock here (a restarted relay continues the previous one's time). */
     clockStart?: number;
+    /** The SSRF guard's stub resolver and recording connect hook. */
+    ssrf?: RelayOptions['ssrf'];
+    breaker?: RelayOptions['breaker'];
   } = {},
 ): Promise<Harness> {
   const clock = new TestClock(options.clockStart);
@@ -54,8 +57,12 @@ export async function startHarness(
       port: 0,
       host: '127.0.0.1',
       logLevel: 'silent',
+      // Test destinations listen on loopback, which the SSRF guard refuses unless allowed.
+      allowNetworks: '127.0.0.0/8',
       ...options.config,
     },
+    ...(options.ssrf ? { ssrf: options.ssrf } : {}),
+    ...(options.breaker ? { breaker: options.breaker } : {}),
     clock,
     logger: pino({ level: 'silent' }),
     credentials: { adminToken: ADMIN_TOKEN, masterKey: MASTER_KEY, adminTokenSource: 'test' },

@@ -94,7 +94,14 @@ describe('graceful shutdown', () => {
     const key = `whsec_${randomBytes(32).toString('base64')}`;
     const receiver = await new TestReceiver({ now: () => Date.now() }).start();
     receiver.behave('/slow', { kind: 'hang' });
-    const config = { port: 0, dataDir, anthropicSigningKey: key, shutdownTimeoutMs: 100, pollIntervalMs: 20 };
+    const config = {
+      port: 0,
+      dataDir,
+      anthropicSigningKey: key,
+      shutdownTimeoutMs: 100,
+      pollIntervalMs: 20,
+      allowNetworks: '127.0.0.0/8', // the receiver is on loopback
+    };
     const logger = pino({ level: 'silent' });
     try {
       const first = await startRelay({ config, credentials, logger });

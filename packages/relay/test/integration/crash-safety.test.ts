@@ -51,6 +51,8 @@ describe.each(variants)('crash safety on $name', (variant) => {
       // A killed worker's leases expire quickly on PostgreSQL (SQLite frees them at start).
       HOOKLINE_LEASE_MARGIN_MS: '500',
       HOOKLINE_POLL_INTERVAL_MS: '100',
+      // The destinations listen on loopback, which the SSRF guard refuses unless allowed.
+      HOOKLINE_ALLOW_NETWORKS: '127.0.0.0/8',
     };
     let child: ChildProcess | undefined;
     let stderr = '';

@@ -29,7 +29,7 @@ describe('logs', () => {
     receiver.behave('/fails', { kind: 'status', status: 500, body: 'nope' });
     receiver.behave('/gone', { kind: 'status', status: 410 });
     const relay = await startRelay({
-      config: { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'hookline-logs-')) },
+      config: { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'hookline-logs-')), allowNetworks: '127.0.0.0/8' },
       logger: pino({ level: 'trace' }, sink),
       credentials: { adminToken, masterKey, adminTokenSource: 'test' },
       startDispatcher: false,
