@@ -1,0 +1,105 @@
+// Types of relay-harness.mjs, for the TypeScript smoke test; keep in step with the .mjs files.
+
+export interface BenchDestination {
+  path: string;
+  event_types: string[];
+}
+export declare const DESTINATIONS: BenchDestination[];
+export declare const HANGING: BenchDestination;
+export declare function signedEvent(index: number): {
+  id: string;
+  type: string;
+  body: string;
+  headers: Record<string, string>;
+};
+export declare function expectedArrivals(
+  events: { type: string }[],
+  destinations: BenchDestination[],
+): Record<string, number>;
+
+export interface Receiver {
+  url(path: string): string;
+  counts(): Promise<Record<string, number>>;
+  collect(): Promise<[id: string, path: string, at: number][]>;
+  release(): Promise<number>;
+  stop(): Promise<void>;
+}
+export declare function startReceiver(): Promise<Receiver>;
+export declare function findPostgres(): Promise<{ url: string | undefined; reason?: string }>;
+
+export interface IngressResult {
+  rps: number;
+  total: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+export interface DeliverySummary {
+  delivered: number;
+  duplicates: number;
+  unknown: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+export interface EndToEndResult extends DeliverySummary {
+  expected: number;
+  complete: boolean;
+  refused: number;
+  offeredPerSecond: number;
+  hanging: { queueDepth: number | undefined; oldestDueAgeSeconds: number | undefined } | undefined;
+  log: { warnings: number; tail: string[] };
+}
+export declare function measureFloor(options: { seconds: number; connections: number }): Promise<IngressResult>;
+export declare function measureIngress(options: {
+  kind: 'sqlite' | 'postgres';
+  postgresUrl?: string | undefined;
+  seconds: number;
+  connections: number;
+}): Promise<IngressResult & { log: { warnings: number; tail: string[] } }>;
+export declare function measureEndToEnd(options: {
+  kind: 'sqlite' | 'postgres';
+  postgresUrl?: string | undefined;
+  receiver: Receiver;
+  count: number;
+  rate?: number;
+  hang?: boolean;
+  timeoutMs: number;
+}): Promise<EndToEndResult>;
+
+export declare function percentile(values: number[], p: number): number;
+export declare function summarizeDeliveries(input: {
+  created: Map<string, number>;
+  arrivals: [string, string, number][];
+  firstSend: number;
+  expected: number;
+  ignorePaths?: string[];
+}): DeliverySummary;
+
+export interface Run {
+  kind: string;
+  ingress: IngressResult;
+  burst: EndToEndResult;
+  paced: EndToEndResult;
+  isolation: EndToEndResult;
+}
+export interface Settings {
+  events: number;
+  rate: number;
+  seconds: number;
+  connections: number;
+}
+export interface Rendered {
+  ingress: string;
+  e2e: string;
+  verdicts: string[];
+  problems: string[];
+}
+export declare function renderResults(input: { floor: IngressResult; runs: Run[]; settings: Settings }): Rendered;
+export declare function renderSection(
+  results: Rendered,
+  input: { runs: Run[]; settings: Settings; note?: string },
+): string;

@@ -1,0 +1,107 @@
+// The three measurements of `npm run bench:relay`, each on a fresh database and a fresh relay
+// process: ingress (against the floor), end to end, and end to end with a hanging destination.
+import { createTestDelivery } from '@hookline/webhooks/testing';
+import { configureRelay, DESTINATIONS, expectedArrivals, HANGING, signedEvent } from './relay-events.mjs';
+import { ingressLoad, postOnce, sendEvents } from './relay-load.mjs';
+import { freshDatabase, startFloor, startRelay } from './relay-processes.mjs';
+import { summarizeDeliveries } from './relay-stats.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The floor: bare node:http answering 200, loaded exactly like the relay's ingress. */
+export async function measureFloor({ seconds, connections }) {
+  const floor = await startFloor();
+  try {
+    await ingressLoad(floor.url, { seconds: 1, connections, poolSize: 5_000 }); // warm-up
+    return await ingressLoad(floor.url, { seconds, connections, poolSize: seconds * 20_000 });
+  } finally {
+    await floor.stop();
+  }
+}
+
+/**
+ * Durable ingress on `kind`: verify, validate, commit (SQLite with synchronous=FULL), answer.
+ * No destinations, so what is measured is ingress alone; the end-to-end runs add delivery.
+ */
+export async function measureIngress({ kind, postgresUrl, seconds, connections }) {
+  const database = freshDatabase(kind, postgresUrl);
+  const relay = await startRelay(database);
+  try {
+    await configureRelay(relay, undefined, []);
+    // Refuse to time a relay that does not verify: a good event must be 200, a forged one 400.
+    const good = signedEvent(0);
+    const forged = createTestDelivery({ type: 'session.status_idled', key: `whsec_${'A'.repeat(43)}=` });
+    const statuses = [await postOnce(relay.url, good), await postOnce(relay.url, forged)];
+    if (statuses[0] !== 200 || statuses[1] !== 400) throw new Error(`ingress check: expected 200/400, got ${statuses}`);
+    await ingressLoad(relay.url, { seconds: 1, connections, poolSize: 5_000 }); // warm-up
+    const result = await ingressLoad(relay.url, { seconds, connections, poolSize: seconds * 8_000 });
+    return { ...result, log: relay.log() };
+  } finally {
+    await relay.stop();
+    await database.cleanup();
+  }
+}
+
+/** Polls the receiver until every expected delivery arrived or `timeoutMs` passed (after the last send). */
+async function waitForArrivals(receiver, expected, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await receiver.counts();
+    if (Object.entries(expected).every(([path, n]) => (counts[path] ?? 0) >= n)) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+}
+
+/** The value of one labelled sample in Prometheus text, or undefined. */
+function metric(text, name, destinationId) {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{destination="${destinationId}"} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/**
+ * `count` events through a fresh relay to the receiver's three destinations (and, with `hang`,
+ * a fourth that never answers), offered at `rate` events/s or as fast as accepted. Waits at
+ * most `timeoutMs` after the last event is accepted. Returns the created→delivered summary of
+ * the three answering destinations.
+ */
+export async function measureEndToEnd({ kind, postgresUrl, receiver, count, rate, hang = false, timeoutMs }) {
+  const destinations = hang ? [...DESTINATIONS, HANGING] : DESTINATIONS;
+  const events = Array.from({ length: count }, (_, i) => signedEvent(i));
+  const expected = expectedArrivals(events, DESTINATIONS);
+  const database = freshDatabase(kind, postgresUrl);
+  const relay = await startRelay(database);
+  try {
+    await configureRelay(relay, receiver, destinations);
+    await receiver.collect(); // start from nothing
+    const sent = await sendEvents(relay.url, events, rate ? { rate } : {});
+    const complete = await waitForArrivals(receiver, expected, timeoutMs);
+    const arrivals = await receiver.collect();
+    const total = Object.values(expected).reduce((a, b) => a + b, 0);
+    const summary = summarizeDeliveries({ ...sent, arrivals, expected: total, ignorePaths: [HANGING.path] });
+    let hanging;
+    if (hang) {
+      // The relay's own view of the stuck destination, from the gauges this bench also exercises.
+      const list = await relay.api('GET', '/v1/destinations?limit=10');
+      const stuck = list.data.find((d) => d.url.endsWith(HANGING.path));
+      const text = await (await fetch(`${relay.url}/metrics`)).text();
+      hanging = {
+        queueDepth: metric(text, 'hookline_queue_depth', stuck?.id),
+        oldestDueAgeSeconds: metric(text, 'hookline_oldest_due_delivery_age_seconds', stuck?.id),
+      };
+    }
+    return {
+      ...summary,
+      expected: total,
+      complete,
+      refused: sent.refused,
+      offeredPerSecond: count / sent.sendSeconds,
+      hanging,
+      log: relay.log(),
+    };
+  } finally {
+    await relay.stop();
+    await receiver.release();
+    await database.cleanup();
+  }
+}

@@ -1,0 +1,83 @@
+// npm run bench:relay: the relay's ingress, end-to-end delivery and isolation, on SQLite and on
+// PostgreSQL, in one run, against a bare node:http floor measured in the same run.
+//   BENCH_RELAY_QUICK=1   smoke run (1,000 events, 2 s of ingress)
+//   --write               replace the "Relay" section of docs/benchmarks.md
+//   --note "text"         a sentence for that section (e.g. what else was running)
+import { parseArgs } from 'node:util';
+import { findPostgres, startReceiver } from './relay-processes.mjs';
+import { machine, renderResults, renderSection, writeSection } from './relay-report.mjs';
+import { measureEndToEnd, measureFloor, measureIngress } from './relay-scenarios.mjs';
+
+const { values: flags } = parseArgs({ options: { write: { type: 'boolean' }, note: { type: 'string' } } });
+const env = process.env;
+const quick = env.BENCH_RELAY_QUICK === '1';
+const settings = {
+  events: Number(env.BENCH_RELAY_EVENTS ?? (quick ? 1_000 : 20_000)),
+  rate: Number(env.BENCH_RELAY_RATE ?? 1_000),
+  seconds: Number(env.BENCH_RELAY_SECONDS ?? (quick ? 2 : 5)),
+  connections: Number(env.BENCH_RELAY_CONNECTIONS ?? 50),
+};
+const kinds = (env.BENCH_RELAY_DATABASES ?? 'sqlite,postgres').split(',');
+const started = Date.now();
+const say = (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+
+const postgres = kinds.includes('postgres') ? await findPostgres() : { url: undefined, reason: 'not asked for' };
+if (kinds.includes('postgres') && !postgres.url) say(`PostgreSQL skipped: ${postgres.reason}`);
+const m = machine();
+say(
+  `${m.cpu}, nproc ${m.nproc}, Node ${m.node}; ${settings.events} events, ${settings.rate}/s${quick ? ' (quick)' : ''}`,
+);
+
+const floor = await measureFloor(settings);
+say(`floor: ${Math.round(floor.rps)} req/s, p50 ${floor.p50} ms, p99 ${floor.p99} ms`);
+
+const receiver = await startReceiver();
+const runs = [];
+try {
+  for (const kind of kinds) {
+    if (kind === 'postgres' && !postgres.url) continue;
+    const base = { kind, postgresUrl: postgres.url, receiver, count: settings.events };
+    // After the last event is accepted, wait this long for the deliveries: a slower run is
+    // reported as incomplete (the missing count as infinitely late), never hangs the bench.
+    const timeoutMs = quick ? 15_000 : 30_000;
+    const ingress = await measureIngress({ kind, postgresUrl: postgres.url, ...settings });
+    if (ingress.non2xx > 0 || ingress.errors > 0) {
+      throw new Error(
+        `${kind} ingress: ${ingress.non2xx} non-2xx, ${ingress.errors} errors\n${ingress.log.tail.join('\n')}`,
+      );
+    }
+    say(`${kind} ingress: ${Math.round(ingress.rps)} events/s, p50 ${ingress.p50} ms, p99 ${ingress.p99} ms`);
+    const burst = await measureEndToEnd({ ...base, timeoutMs });
+    say(
+      `${kind} burst: ${Math.round(burst.perSecond)} deliveries/s (${burst.delivered}/${burst.expected}), ${Math.round(burst.offeredPerSecond)} events accepted/s`,
+    );
+    const paced = await measureEndToEnd({ ...base, rate: settings.rate, timeoutMs });
+    say(
+      `${kind} at ${settings.rate}/s: p50 ${paced.p50} ms, p99 ${paced.p99} ms, ${Math.round(paced.perSecond)} deliveries/s (${paced.delivered}/${paced.expected})`,
+    );
+    const isolation = await measureEndToEnd({ ...base, rate: settings.rate, hang: true, timeoutMs });
+    say(
+      `${kind} one hanging: p50 ${isolation.p50} ms, p99 ${isolation.p99} ms (${isolation.delivered}/${isolation.expected}); hanging queue ${JSON.stringify(isolation.hanging)}`,
+    );
+    for (const [name, run] of Object.entries({ burst, paced, isolation })) {
+      if (!run.complete) say(`${kind} ${name} incomplete; the relay's last lines:\n${run.log.tail.join('\n')}`);
+    }
+    runs.push({ kind, ingress, burst, paced, isolation });
+  }
+} finally {
+  await receiver.stop();
+}
+
+const results = renderResults({ floor, runs, settings });
+console.log(`\n${results.ingress}\n\n${results.e2e}\n\n${results.verdicts.join('\n')}`);
+if (results.problems.length) console.log(`\n${results.problems.join('\n')}`);
+console.log(
+  `\nmachine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
+);
+if (flags.write) {
+  const note = [flags.note, postgres.url ? '' : `PostgreSQL was not measured (${postgres.reason}).`]
+    .filter(Boolean)
+    .join(' ');
+  writeSection(renderSection(results, { runs, settings, note }));
+  console.log('docs/benchmarks.md updated (Relay section)');
+}

@@ -1,0 +1,77 @@
+// Smoke test of `npm run bench:relay`: its pieces run for real on a handful of events (a relay
+// process, the receiver, ingress load, paced sending with a hanging destination, the report),
+// so the harness cannot rot between recorded runs. It asserts what the bench reports, never speed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESTINATIONS,
+  expectedArrivals,
+  measureEndToEnd,
+  measureIngress,
+  type Receiver,
+  renderResults,
+  renderSection,
+  signedEvent,
+  startReceiver,
+  summarizeDeliveries,
+} from '../relay-harness.mjs';
+
+describe('bench:relay statistics', () => {
+  it('counts first arrivals only, skips the hanging path and treats missing deliveries as infinitely late', () => {
+    const created = new Map([
+      ['whe_a', 1_000],
+      ['whe_b', 1_010],
+    ]);
+    const summary = summarizeDeliveries({
+      created,
+      firstSend: 1_000,
+      expected: 4,
+      ignorePaths: ['/hang'],
+      arrivals: [
+        ['whe_a', '/all', 1_005],
+        ['whe_a', '/all', 1_050], // a duplicate
+        ['whe_b', '/all', 1_030],
+        ['whe_a', '/hang', 1_001],
+        ['whe_b', '/sessions', 1_040],
+      ],
+    });
+    expect(summary).toMatchObject({ delivered: 3, duplicates: 1, p50: 20, p99: Number.POSITIVE_INFINITY });
+  });
+
+  it('expects two deliveries per event from the three filtered destinations', () => {
+    const events = Array.from({ length: 8 }, (_, i) => signedEvent(i));
+    expect(new Set(events.map((e) => e.id)).size).toBe(8);
+    expect(expectedArrivals(events, DESTINATIONS)).toEqual({ '/all': 8, '/sessions': 4, '/vaults': 4 });
+  });
+});
+
+describe('bench:relay on a handful of events (SQLite)', () => {
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver.stop();
+  });
+
+  it('runs ingress, end to end with a hanging destination, and renders the report', { timeout: 90_000 }, async () => {
+    const ingress = await measureIngress({ kind: 'sqlite', seconds: 1, connections: 2 });
+    expect(ingress.total).toBeGreaterThan(0);
+    expect(ingress.non2xx).toBe(0);
+    expect(ingress.errors).toBe(0);
+
+    const run = await measureEndToEnd({ kind: 'sqlite', receiver, count: 8, rate: 100, hang: true, timeoutMs: 20_000 });
+    expect(run).toMatchObject({ complete: true, expected: 16, delivered: 16, refused: 0, unknown: 0 });
+    expect(run.p99).toBeLessThan(Number.POSITIVE_INFINITY);
+    // Every event also went to the hanging destination, where the relay's gauge sees it queued.
+    expect(run.hanging?.queueDepth).toBe(8);
+
+    const settings = { events: 8, rate: 100, seconds: 1, connections: 2 };
+    const runs = [{ kind: 'sqlite', ingress, burst: run, paced: run, isolation: run }];
+    const rendered = renderResults({ floor: ingress, runs, settings });
+    expect(rendered.problems).toEqual([]);
+    const section = renderSection(rendered, { runs, settings });
+    expect(section).toMatch(/^## Relay \(npm run bench:relay\)\n/);
+    expect(section).toContain('| relay, sqlite |');
+    expect(section).toMatch(/hanging destination changes the others' p99 by < 20 %: \+0 % — met/);
+  });
+});
