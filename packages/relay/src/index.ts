@@ -9,7 +9,7 @@ export { defaultConfig, type RelayConfig } from './config/relay-config.js';
 export { nextRetryDelayMs, parseRetryAfter } from './dispatcher/retry-schedule.js';
 export { matchesEventType } from './event-type-filter.js';
 export { buildOpenApi } from './http/openapi.js';
-// Part 2 building blocks (issue 6), not yet wired into the dispatcher: lanes and the SSRF guard.
+// Lanes (concurrency caps, rate limits, breakers, auto-disable) and the SSRF guard the dispatcher uses; exported for embedding and tools.
 export * from './lanes/index.js';
 export { type Relay, type RelayOptions, startRelay } from './relay.js';
 export * from './ssrf/index.js';
