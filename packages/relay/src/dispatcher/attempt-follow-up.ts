@@ -28,6 +28,12 @@ export class AttemptFollowUp {
    * write when no streak is running (the common case); a failure always writes.
    */
   readonly #failingSince = new Map<string, number | null>();
+  /**
+   * When this process last reported a 410 disable, per destination: the other attempts that were
+   * in flight to it at the time also get 410 and must not report it again. A destination
+   * re-enabled since then has a newer `updatedAt` on its next claim, and is reported again.
+   */
+  readonly #goneReportedAt = new Map<string, number>();
 
   constructor(options: FollowUpOptions) {
     this.#o = options;
@@ -41,7 +47,9 @@ export class AttemptFollowUp {
     this.#o.metrics?.deliveries.inc({ destination: destination.id, outcome });
     this.#o.metrics?.attemptLatency.observe({ destination: destination.id }, attempt.latencyMs / 1000);
 
-    if (result.disableDestination) {
+    const reported = this.#goneReportedAt.get(destination.id);
+    if (result.disableDestination && (reported === undefined || destination.updatedAt > reported)) {
+      this.#goneReportedAt.set(destination.id, result.now);
       this.#o.emit('destination.disabled', {
         id: destination.id,
         url: destination.url,

@@ -160,6 +160,18 @@ describe.each(variants)('SSRF guard in delivery on $name', (variant) => {
   });
 });
 
+describe('HOOKLINE_ALLOW_NETWORKS', () => {
+  it('a malformed entry stops the start with a message that names it', async () => {
+    const [variant] = variants;
+    await expect(
+      startHarness(variant!, { config: { allowNetworks: '10.0.0.0/8, https://hooks.internal' } }),
+    ).rejects.toThrow(/"https:\/\/hooks\.internal" is a URL/);
+    await expect(startHarness(variant!, { config: { allowNetworks: '10.0.0.0/33' } })).rejects.toMatchObject({
+      name: 'RelayConfigError',
+    });
+  });
+});
+
 afterAll(() => {
   watch.stop();
   expect(watch.outside).toEqual([]);

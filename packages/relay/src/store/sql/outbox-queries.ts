@@ -31,6 +31,39 @@ const HEAD_OF_KEY = `(d.ordering_key IS NULL OR NOT EXISTS (
     AND p.status = 'pending'
     AND (p.event_created_at < d.event_created_at OR (p.event_created_at = d.event_created_at AND p.sequence < d.sequence))))`;
 
+/**
+ * Inserts one pending delivery, due at `now`, inside the caller's transaction. Its sequence
+ * comes from the destination's counter in the same transaction: a rollback gives the number
+ * back, so a destination's `hookline-sequence` has no gaps. Anything that creates deliveries
+ * (ingest, replay) should go through here, so every delivery carries a sequence.
+ */
+export async function insertDeliveryIn(
+  tx: SqlExecutor,
+  input: { eventRowId: string; destinationId: string; orderingKey: string | null; eventCreatedAt: number; now: number },
+): Promise<void> {
+  const [counter] = await tx.query(
+    'UPDATE destinations SET next_sequence = next_sequence + 1 WHERE id = ? RETURNING next_sequence',
+    [input.destinationId],
+  );
+  const sequence = Number(counter?.next_sequence) - 1;
+  await tx.query(
+    `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at,
+         sequence, ordering_key, event_created_at)
+       VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
+    [
+      newId('dlv', input.now),
+      input.eventRowId,
+      input.destinationId,
+      input.now,
+      input.now,
+      input.now,
+      sequence,
+      input.orderingKey,
+      input.eventCreatedAt,
+    ],
+  );
+}
+
 export async function ingestIn(tx: SqlExecutor, event: NewEvent): Promise<IngestResult> {
   const inserted = await tx.query(
     `INSERT INTO events (id, event_id, source_name, type, resource_id, created_at, received_at, body)
@@ -62,30 +95,13 @@ export async function ingestIn(tx: SqlExecutor, event: NewEvent): Promise<Ingest
     return operational ? wantsOperationalEvent(patterns, event.type) : matchesEventType(patterns, event.type);
   });
   for (const destination of destinations) {
-    // The sequence comes from the destination's counter in this transaction: a rollback gives the
-    // number back, so a destination's sequence has no gaps (receivers use it to detect losses).
-    const [counter] = await tx.query(
-      'UPDATE destinations SET next_sequence = next_sequence + 1 WHERE id = ? RETURNING next_sequence',
-      [destination.id],
-    );
-    const sequence = Number(counter?.next_sequence) - 1;
-    const orderingKey = destination.ordering === 'per_resource' ? orderingKeyOf(event) : null;
-    await tx.query(
-      `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at,
-           sequence, ordering_key, event_created_at)
-         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
-      [
-        newId('dlv', event.receivedAt),
-        event.id,
-        destination.id,
-        event.receivedAt,
-        event.receivedAt,
-        event.receivedAt,
-        sequence,
-        orderingKey,
-        event.createdAt,
-      ],
-    );
+    await insertDeliveryIn(tx, {
+      eventRowId: event.id,
+      destinationId: String(destination.id),
+      orderingKey: destination.ordering === 'per_resource' ? orderingKeyOf(event) : null,
+      eventCreatedAt: event.createdAt,
+      now: event.receivedAt,
+    });
   }
   return { event: { ...event }, duplicate: false, deliveries: destinations.length };
 }
