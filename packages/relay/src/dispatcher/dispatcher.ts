@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CircuitBreakerOptions } from '../lanes/circuit-breaker.js';
 import { LANE_DEFAULTS } from '../lanes/defaults.js';
-import { DestinationLanes, type LanePermit } from '../lanes/destination-lanes.js';
+import type { DestinationLanes, LanePermit } from '../lanes/destination-lanes.js';
 import { BREAKER_STATE_VALUE, type RelayMetrics } from '../metrics.js';
 import { emitOperationalEvent, type OperationalEventData } from '../operational/emit-operational-event.js';
 import type { OperationalEventType } from '../operational/operational-source.js';
 import type { ClaimedDelivery, CompleteAttempt, Store } from '../store/types.js';
 import { type AttemptContext, attemptDelivery } from './attempt-delivery.js';
 import { AttemptFollowUp } from './attempt-follow-up.js';
+import { createDispatcherLanes } from './dispatcher-lanes.js';
 
 export interface DispatcherOptions extends AttemptContext {
   store: Store;
@@ -50,18 +51,13 @@ export class Dispatcher {
   constructor(options: DispatcherOptions) {
     this.#options = options;
     const { metrics } = options;
-    this.#lanes = new DestinationLanes({
+    this.#lanes = createDispatcherLanes({
       clock: options.clock,
+      logger: options.logger,
+      metrics,
       maxInFlight: options.maxInFlightPerDestination,
-      ...(options.breaker ? { breaker: options.breaker } : {}),
-      onBreakerStateChange: (destinationId, change) => {
-        metrics?.breakerState.set({ destination: destinationId }, BREAKER_STATE_VALUE[change.to]);
-        options.logger.warn({ destination_id: destinationId, from: change.from, to: change.to }, 'circuit breaker');
-        // A probe got a 2xx after the breaker had opened: the destination is back.
-        if (change.from === 'half_open' && change.to === 'closed') {
-          this.#emit('destination.recovered', { id: destinationId, recovered_at: new Date(change.at).toISOString() });
-        }
-      },
+      breaker: options.breaker,
+      onRecovered: (id, at) => this.#emit('destination.recovered', { id, recovered_at: new Date(at).toISOString() }),
     });
     this.#followUp = new AttemptFollowUp({
       store: options.store,
