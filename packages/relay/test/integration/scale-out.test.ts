@@ -1,0 +1,205 @@
+// Scale-out on PostgreSQL: three relay processes on one database share ingress and delivery;
+// one is SIGKILLed midway. Every accepted event reaches every matching destination (and none
+// reaches a destination whose filter excludes it), and the receivers' timing proves that no two
+// attempts of one delivery were ever in flight at once. Also: the api and worker roles.
+import { randomBytes } from 'node:crypto';
+import { startRelay } from '@hookline/relay';
+import { createTestDelivery } from '@hookline/webhooks/testing';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { databaseVariants } from '../helpers/databases.js';
+import { AttemptRecorder, type RelayProcess, startRelayProcess } from '../helpers/multi-process.js';
+import { TestReceiver } from '../helpers/receiver.js';
+
+const postgres = (await databaseVariants('scale_out')).find((v) => v.name === 'postgres');
+const EVENTS = 5_000;
+const KILL_AT = 2_500; // accepted events at which one process is SIGKILLed
+const TYPES = ['session.status_idled', 'session.thread_created', 'vault.created', 'agent.created'];
+const DESTINATIONS: Record<string, string[]> = {
+  sessions: ['session.*'],
+  vaults: ['vault.*'],
+  all: [],
+  excluded: ['environment.*'], // no event sent matches: it must receive nothing
+};
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const wanted = (patterns: string[], type: string) =>
+  patterns.length === 0 || patterns.some((p) => type.startsWith(p.slice(0, -1)));
+
+describe.skipIf(!postgres)('scale-out on PostgreSQL', () => {
+  const variant = postgres as NonNullable<typeof postgres>;
+  afterAll(() => variant.cleanup());
+
+  it(`three processes share ${EVENTS} events; one is SIGKILLed; no delivery is lost or attempted twice at once`, {
+    timeout: 180_000,
+  }, async () => {
+    const database = variant.fresh();
+    const signingKey = `whsec_${randomBytes(32).toString('base64')}`;
+    const adminToken = `hla_${randomBytes(16).toString('hex')}`;
+    const env = {
+      ANTHROPIC_WEBHOOK_SIGNING_KEY: signingKey,
+      HOOKLINE_ADMIN_TOKEN: adminToken,
+      HOOKLINE_MASTER_KEY: randomBytes(32).toString('hex'),
+      HOOKLINE_DATA_DIR: database.dataDir,
+      HOOKLINE_DATABASE_URL: database.databaseUrl,
+      HOOKLINE_POSTGRES_SCHEMA: database.postgresSchema,
+      HOOKLINE_LOG_LEVEL: 'error',
+      HOOKLINE_ROLE: 'both',
+      HOOKLINE_POLL_INTERVAL_MS: '100',
+      // The killed process's leases run out 2 s (timeout) + 1 s after its last claim.
+      HOOKLINE_LEASE_MARGIN_MS: '1000',
+      HOOKLINE_ALLOW_NETWORKS: '127.0.0.0/8', // the SSRF guard would refuse the loopback receiver
+    };
+    const receiver = await new AttemptRecorder(5).start();
+    const processes: RelayProcess[] = [];
+    try {
+      for (let i = 0; i < 3; i++) processes.push(await startRelayProcess(env));
+      const [first] = processes as [RelayProcess];
+      for (const [name, eventTypes] of Object.entries(DESTINATIONS)) {
+        const created = await fetch(`${first.url}/v1/destinations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ url: receiver.url(`/${name}`), event_types: eventTypes, timeout_ms: 2000 }),
+        });
+        expect(created.status).toBe(201);
+      }
+
+      // Senders spread events over the live processes and retry elsewhere until one answers 200,
+      // as the platform (behind a load balancer) would.
+      const alive = new Set(processes);
+      const accepted = new Map<string, string>(); // event id → type
+      let next = 0;
+      let killed: RelayProcess | undefined;
+      let killing: Promise<unknown> | undefined;
+      const sender = async (lane: number) => {
+        while (next < EVENTS) {
+          const index = next++;
+          const type = TYPES[index % TYPES.length] as string;
+          const id = `whe_${index.toString(16).padStart(32, '0')}`;
+          const delivery = createTestDelivery({ type, key: signingKey, id });
+          for (let attempt = 0; ; attempt++) {
+            const targets = [...alive];
+            const target = targets[(index + attempt + lane) % targets.length] as RelayProcess;
+            const status = await fetch(`${target.url}/ingest/anthropic`, {
+              method: 'POST',
+              headers: delivery.headers,
+              body: delivery.body,
+            }).then(
+              (r) => r.status,
+              () => 0,
+            );
+            if (status === 200) break;
+            if (status !== 0 && status !== 503) throw new Error(`unexpected ingress status ${status}`);
+            await pause(10);
+          }
+          accepted.set(id, type);
+          if (!killed && accepted.size >= KILL_AT) {
+            killed = processes[1] as RelayProcess;
+            alive.delete(killed);
+            killing = killed.kill('SIGKILL');
+          }
+        }
+      };
+      const startedAt = Date.now();
+      await Promise.all(Array.from({ length: 16 }, (_, lane) => sender(lane)));
+      const ingressMs = Date.now() - startedAt;
+      expect(await killing).toBeNull(); // killed by the signal, not exited
+      expect(accepted.size).toBe(EVENTS);
+
+      const delivered = (name: string) =>
+        new Set(receiver.attempts.filter((a) => a.path === `/${name}`).map((a) => a.webhookId));
+      const missing = () => {
+        let count = 0;
+        for (const [name, patterns] of Object.entries(DESTINATIONS)) {
+          const got = delivered(name);
+          for (const [id, type] of accepted) if (wanted(patterns, type) && !got.has(id)) count++;
+        }
+        return count;
+      };
+      const sentAt = Date.now();
+      // The bound only turns a hang into a failure that says how many are missing.
+      const giveUp = Date.now() + 120_000;
+      while (missing() > 0 && Date.now() < giveUp) await pause(100);
+      expect(missing(), 'accepted events not delivered to a matching destination').toBe(0);
+
+      for (const attempt of receiver.attempts) {
+        const patterns = DESTINATIONS[attempt.path.slice(1)] ?? [];
+        expect(wanted(patterns, attempt.type), `${attempt.path} received ${attempt.type}`).toBe(true);
+      }
+      expect(receiver.attempts.filter((a) => a.path === '/excluded')).toEqual([]);
+      const expectedDeliveries = EVENTS + EVENTS / 2 + EVENTS / 4; // all + sessions + vaults
+      expect(receiver.attempts.length).toBeGreaterThanOrEqual(expectedDeliveries);
+      const overlaps = receiver.overlaps();
+      expect(overlaps.slice(0, 3), `${overlaps.length} overlapping attempts of one delivery`).toEqual([]);
+      // Deliveries the killed process had in flight were attempted again by another one.
+      console.info(
+        `[scale-out] ${receiver.attempts.length} attempts for ${expectedDeliveries} deliveries (${
+          receiver.attempts.length - expectedDeliveries
+        } repeated after the SIGKILL); ingress took ${ingressMs} ms; the last arrived ${Date.now() - sentAt} ms after the last event was accepted`,
+      );
+
+      for (const relay of processes.filter((p) => p !== killed)) expect(await relay.kill('SIGTERM')).toBe(0);
+    } finally {
+      for (const relay of processes) await relay.kill('SIGKILL').catch(() => undefined);
+      await receiver.stop();
+    }
+  });
+
+  it('an api process ingests without dispatching; a worker dispatches and serves only health and metrics', async () => {
+    const database = variant.fresh();
+    const key = `whsec_${randomBytes(32).toString('base64')}`;
+    const credentials = { adminToken: 'hla_roles', masterKey: randomBytes(32), adminTokenSource: 'test' };
+    const logger = pino({ level: 'silent' });
+    const base = { ...database, port: 0, anthropicSigningKey: key, pollIntervalMs: 50 };
+    const receiver = await new TestReceiver({ now: () => Date.now() }).start();
+    const api = await startRelay({ config: { ...base, role: 'api' }, credentials, logger });
+    try {
+      const ready = await fetch(`${api.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ checks: { database: 'ok', dispatcher: 'not run (role api)' } });
+      const headers = { authorization: 'Bearer hla_roles', 'content-type': 'application/json' };
+      const created = await fetch(`${api.url}/v1/destinations`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ url: receiver.url('/roles') }),
+      });
+      expect(created.status).toBe(201);
+      const delivery = createTestDelivery({ type: 'session.status_idled', key });
+      const ingested = await fetch(`${api.url}/ingest/anthropic`, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+      });
+      expect(ingested.status).toBe(200);
+      await pause(300); // six poll intervals: an api process that dispatched would have sent it
+      expect(receiver.at('/roles')).toHaveLength(0);
+
+      const worker = await startRelay({ config: { ...base, role: 'worker' }, credentials, logger });
+      try {
+        while (receiver.at('/roles').length === 0) await pause(20);
+        expect(receiver.at('/roles')[0]?.headers['webhook-id']).toBe(delivery.id);
+        for (const path of ['/healthz', '/readyz', '/metrics'])
+          expect((await fetch(`${worker.url}${path}`)).status).toBe(200);
+        const refused = await fetch(`${worker.url}/v1/destinations`, { headers });
+        expect(refused.status).toBe(404);
+        expect(await refused.json()).toMatchObject({ error: { code: 'no_route' } });
+        expect((await fetch(`${worker.url}/ingest/anthropic`, { method: 'POST' })).status).toBe(404);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await api.stop();
+      await receiver.stop();
+    }
+  });
+});
+
+describe('process roles on SQLite', () => {
+  it('are refused: one process owns a SQLite data directory', async () => {
+    const [sqlite] = await databaseVariants('scale_out_sqlite');
+    const config = { ...sqlite?.fresh(), port: 0, role: 'worker' as const };
+    await expect(startRelay({ config, logger: pino({ level: 'silent' }) })).rejects.toThrow(
+      /--role worker needs PostgreSQL/,
+    );
+    await sqlite?.cleanup();
+  });
+});
