@@ -91,6 +91,7 @@ export interface Settings {
   rate: number;
   seconds: number;
   connections: number;
+  waitSeconds: number;
 }
 export interface Rendered {
   ingress: string;

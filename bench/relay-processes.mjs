@@ -66,9 +66,11 @@ export function freshDatabase(kind, postgresUrl) {
  * SSRF guard refuses them otherwise).
  */
 export async function startRelay(database, extraEnv = {}) {
+  // BENCH_RELAY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") applies to the relay alone.
+  const nodeArgs = (process.env.BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [here('./relay-child.mjs'), '--port', '0', '--host', '127.0.0.1', ...database.args],
+    [...nodeArgs, here('./relay-child.mjs'), '--port', '0', '--host', '127.0.0.1', ...database.args],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {

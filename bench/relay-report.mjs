@@ -116,7 +116,9 @@ loopback; PostgreSQL runs on the same machine too. No core pinning.
   parallel requests) and counts deliveries per second from the first send to the last arrival;
   *at ${settings.rate}/s* offers them at a fixed rate and measures created→delivered latency (the
   sender notes \`Date.now()\` as it sends each event, the receiver as each delivery arrives;
-  first arrival of each event at each destination).
+  first arrival of each event at each destination). A run that has not delivered everything
+  ${settings.waitSeconds} s after its last event was accepted is reported as incomplete, the missing
+  deliveries counting as infinitely late.
 - **Isolation**: the same run at ${settings.rate}/s with a fourth destination that takes every
   event and never answers (the relay's default 15 s timeout fires); the p99 is over the three
   answering destinations. At the end: ${hang}.
@@ -134,7 +136,9 @@ ${results.problems.length ? `\nIn this run: ${results.problems.join('; ')}.\n` :
 Rerun: \`npm run bench:relay\` (\`-- --write\` updates this section). \`BENCH_RELAY_QUICK=1\` is a
 smoke run (1,000 events, 2 s of ingress); \`BENCH_RELAY_EVENTS\`, \`BENCH_RELAY_RATE\`,
 \`BENCH_RELAY_SECONDS\`, \`BENCH_RELAY_CONNECTIONS\` and \`BENCH_RELAY_DATABASES=sqlite\` tune it;
-PostgreSQL comes from \`HOOKLINE_BENCH_POSTGRES_URL\` or \`HOOKLINE_TEST_POSTGRES_URL\`.
+PostgreSQL comes from \`HOOKLINE_BENCH_POSTGRES_URL\` or \`HOOKLINE_TEST_POSTGRES_URL\`;
+\`BENCH_RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof"\` profiles the relay process, and any
+\`HOOKLINE_*\` variable set for the bench reaches the relay (e.g. \`HOOKLINE_SQLITE_SYNCHRONOUS=NORMAL\`).
 `;
 }
 

@@ -45,6 +45,6 @@ export function summarizeDeliveries({ created, arrivals, firstSend, expected, ig
     perSecond: seconds > 0 ? first.size / seconds : Number.NaN,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    max: latencies.reduce((a, b) => Math.max(a, b), Number.NaN),
+    max: latencies.length ? latencies.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY) : Number.NaN,
   };
 }

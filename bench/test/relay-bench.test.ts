@@ -65,7 +65,7 @@ describe('bench:relay on a handful of events (SQLite)', () => {
     // Every event also went to the hanging destination, where the relay's gauge sees it queued.
     expect(run.hanging?.queueDepth).toBe(8);
 
-    const settings = { events: 8, rate: 100, seconds: 1, connections: 2 };
+    const settings = { events: 8, rate: 100, seconds: 1, connections: 2, waitSeconds: 20 };
     const runs = [{ kind: 'sqlite', ingress, burst: run, paced: run, isolation: run }];
     const rendered = renderResults({ floor: ingress, runs, settings });
     expect(rendered.problems).toEqual([]);
