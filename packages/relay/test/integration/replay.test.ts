@@ -57,6 +57,7 @@ describe.each(variants)('replay jobs on $name', (variant) => {
     (await h.api('GET', `/v1/deliveries?destination_id=${destinationId}&limit=250`)).body.data as {
       event_id: string;
       status: string;
+      sequence: number | null;
     }[];
 
   it('replays failed deliveries, all events, and the events a later destination missed', async () => {
@@ -90,6 +91,10 @@ describe.each(variants)('replay jobs on $name', (variant) => {
     expect(atB.every((r) => JSON.parse(r.body).data.type === 'session.status_idled')).toBe(true);
     expect(atB.every((r) => r.verifiedWith.includes('secret'))).toBe(true);
     expect(atB.some((r) => r.headers['webhook-id'] === late.id)).toBe(false);
+    // Numbered like ingress rows: each replayed delivery has its own `hookline-sequence`.
+    const sequences = (await deliveriesOf(later)).map((d) => d.sequence);
+    expect(new Set(sequences).size).toBe(20);
+    expect(sequences.every((n) => typeof n === 'number')).toBe(true);
     // Nothing is missing any more.
     expect(await replay({ mode: 'missing', ...range, destination_id: later })).toMatchObject({
       enqueued: 0,

@@ -3,7 +3,6 @@
 // still holds the job (a cancel or a takeover makes it touch no row, so the batch writes nothing)
 // and, on PostgreSQL, locks the row so a cancel waits for the batch instead of racing it.
 import { matchesEventType } from '../../event-type-filter.js';
-import { newId } from '../../ids.js';
 import type {
   NewReplayJob,
   ReplayBatchOptions,
@@ -13,6 +12,7 @@ import type {
 } from '../../replay/replay-types.js';
 import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
 import type { Page } from '../types.js';
+import { insertDeliveryIn, orderingKeyOf } from './outbox-queries.js';
 import { page, placeholders } from './query-helpers.js';
 
 const optNum = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
@@ -146,14 +146,42 @@ interface Counts {
 interface BatchEvent {
   id: string;
   type: string;
+  resourceId: string | null;
+  createdAt: number;
+}
+
+interface Candidate {
+  id: string;
+  eventTypes: string[];
+  perResource: boolean;
 }
 
 /** Candidate destinations: the job's one, or all; enabled ones only, as ingress does. */
-async function destinationsFor(tx: SqlExecutor, job: ReplayJobRow): Promise<{ id: string; eventTypes: string[] }[]> {
+async function destinationsFor(tx: SqlExecutor, job: ReplayJobRow): Promise<Candidate[]> {
+  // Ordered by id, as ingress locks the sequence counters, so the two never deadlock.
   const rows = job.destinationId
-    ? await tx.query('SELECT id, event_types FROM destinations WHERE enabled = 1 AND id = ?', [job.destinationId])
-    : await tx.query('SELECT id, event_types FROM destinations WHERE enabled = 1 ORDER BY id');
-  return rows.map((row) => ({ id: String(row.id), eventTypes: JSON.parse(String(row.event_types)) as string[] }));
+    ? await tx.query('SELECT id, event_types, ordering FROM destinations WHERE enabled = 1 AND id = ?', [
+        job.destinationId,
+      ])
+    : await tx.query('SELECT id, event_types, ordering FROM destinations WHERE enabled = 1 ORDER BY id');
+  return rows.map((row) => ({
+    id: String(row.id),
+    eventTypes: JSON.parse(String(row.event_types)) as string[],
+    perResource: row.ordering === 'per_resource',
+  }));
+}
+
+/** The thread id is not a column; read it from the stored body, as ingress read it from the envelope. */
+async function threadIdOf(tx: SqlExecutor, eventId: string): Promise<string | null> {
+  const [row] = await tx.query('SELECT body FROM events WHERE id = ?', [eventId]);
+  try {
+    const body = row?.body as Buffer | Uint8Array | undefined;
+    const data = (JSON.parse(Buffer.from(body ?? []).toString('utf8')) as { data?: { session_thread_id?: unknown } })
+      .data;
+    return typeof data?.session_thread_id === 'string' ? data.session_thread_id : null;
+  } catch {
+    return null;
+  }
 }
 
 async function replayFailed(tx: SqlExecutor, job: ReplayJobRow, events: BatchEvent[], now: number): Promise<Counts> {
@@ -198,11 +226,18 @@ async function replayNew(tx: SqlExecutor, job: ReplayJobRow, events: BatchEvent[
       }
       counts.enqueued++;
       if (job.dryRun) continue;
-      await tx.query(
-        `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at)
-           VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
-        [newId('dlv', now), event.id, destination.id, now, now, now],
-      );
+      // Through the outbox's own insert: a new row gets its destination's next `hookline-sequence`
+      // and, for a per-resource destination, the event's ordering key and created_at, so a
+      // replayed event takes its place in its resource's order.
+      await insertDeliveryIn(tx, {
+        eventRowId: event.id,
+        destinationId: destination.id,
+        orderingKey: destination.perResource
+          ? orderingKeyOf({ resourceId: event.resourceId, threadId: await threadIdOf(tx, event.id) })
+          : null,
+        eventCreatedAt: event.createdAt,
+        now,
+      });
     }
   }
   return counts;
@@ -220,13 +255,18 @@ export function runReplayBatch(db: SqlDriver, options: ReplayBatchOptions): Prom
     // FOR KEY SHARE (PostgreSQL): retention skips these events (it locks FOR UPDATE SKIP LOCKED)
     // until this batch commits, so it can never delete an event a replay is enqueueing.
     const rows = await tx.query(
-      `SELECT id, type, received_at FROM events
+      `SELECT id, type, resource_id, created_at, received_at FROM events
          WHERE received_at < ? AND (received_at > ? OR (received_at = ? AND id > ?))
          ORDER BY received_at, id LIMIT ? ${db.kind === 'postgres' ? 'FOR KEY SHARE' : ''}`,
       [job.until, cursor.receivedAt, cursor.receivedAt, cursor.id, options.batchSize],
     );
     const events = rows
-      .map((row) => ({ id: String(row.id), type: String(row.type) }))
+      .map((row) => ({
+        id: String(row.id),
+        type: String(row.type),
+        resourceId: row.resource_id === null ? null : String(row.resource_id),
+        createdAt: Number(row.created_at),
+      }))
       .filter((event) => matchesEventType(job.eventTypes, event.type));
     const counts =
       events.length === 0
