@@ -102,5 +102,5 @@ export interface Rendered {
 export declare function renderResults(input: { floor: IngressResult; runs: Run[]; settings: Settings }): Rendered;
 export declare function renderSection(
   results: Rendered,
-  input: { runs: Run[]; settings: Settings; note?: string },
+  input: { runs: Run[]; settings: Settings; note?: string; load?: { start: number; end: number } },
 ): string;

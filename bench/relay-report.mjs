@@ -88,7 +88,7 @@ export function renderResults({ floor, runs, settings }) {
   return { ingress, e2e, verdicts, problems };
 }
 
-export function renderSection(results, { runs, settings, note }) {
+export function renderSection(results, { runs, settings, note, load }) {
   const m = machine();
   const hang = runs
     .map(
@@ -123,7 +123,7 @@ loopback; PostgreSQL runs on the same machine too. No core pinning.
   event and never answers (the relay's default 15 s timeout fires); the p99 is over the three
   answering destinations. At the end: ${hang}.
 
-Machine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}; ${m.date} UTC.${note ? ` ${note}` : ''}
+Machine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}; ${m.date} UTC.${load ? ` 1-minute load average ${load.start.toFixed(1)} at the start of the run, ${load.end.toFixed(1)} at the end (what else was using the CPU).` : ''}${note ? ` ${note}` : ''}
 
 ${results.ingress}
 
@@ -146,7 +146,7 @@ PostgreSQL comes from \`HOOKLINE_BENCH_POSTGRES_URL\` or \`HOOKLINE_TEST_POSTGRE
 export function writeSection(section) {
   const path = new URL('../docs/benchmarks.md', import.meta.url);
   let text = readFileSync(path, 'utf8');
-  const pattern = /## Relay \(npm run bench:relay\)\n[\s\S]*?(?=\n## |$)/;
+  const pattern = /## Relay \(npm run bench:relay\)\n[\s\S]*?(?=\n+## |$)/;
   text = pattern.test(text) ? text.replace(pattern, section.trimEnd()) : `${text.trimEnd()}\n\n${section}`;
   writeFileSync(path, `${text.trimEnd()}\n`);
 }

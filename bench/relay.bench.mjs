@@ -3,6 +3,7 @@
 //   BENCH_RELAY_QUICK=1   smoke run (1,000 events, 2 s of ingress)
 //   --write               replace the "Relay" section of docs/benchmarks.md
 //   --note "text"         a sentence for that section (e.g. what else was running)
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { findPostgres, startReceiver } from './relay-processes.mjs';
 import { machine, renderResults, renderSection, writeSection } from './relay-report.mjs';
@@ -22,6 +23,8 @@ const settings = {
 };
 const kinds = (env.BENCH_RELAY_DATABASES ?? 'sqlite,postgres').split(',');
 const started = Date.now();
+// What else uses the CPU changes every figure here, so the run records it.
+const loadAtStart = os.loadavg()[0];
 const say = (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 
 const postgres = kinds.includes('postgres') ? await findPostgres() : { url: undefined, reason: 'not asked for' };
@@ -73,12 +76,13 @@ const results = renderResults({ floor, runs, settings });
 console.log(`\n${results.ingress}\n\n${results.e2e}\n\n${results.verdicts.join('\n')}`);
 if (results.problems.length) console.log(`\n${results.problems.join('\n')}`);
 console.log(
-  `\nmachine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
+  `\nmachine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}; load average ${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
 );
 if (flags.write) {
   const note = [flags.note, postgres.url ? '' : `PostgreSQL was not measured (${postgres.reason}).`]
     .filter(Boolean)
     .join(' ');
-  writeSection(renderSection(results, { runs, settings, note }));
+  const load = { start: loadAtStart, end: os.loadavg()[0] };
+  writeSection(renderSection(results, { runs, settings, note, load }));
   console.log('docs/benchmarks.md updated (Relay section)');
 }
