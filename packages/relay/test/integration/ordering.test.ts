@@ -160,4 +160,38 @@ describe.each(variants)('ordering on $name', (variant) => {
     }
     expect(receiver.at(ordered).every((r) => r.verifiedWith.includes('current'))).toBe(true);
   });
+
+  it("never runs a late-arriving older event alongside its key's head already in flight", async () => {
+    h = await startHarness(variant);
+    receiver.clock = h.clock;
+    const key = await h.source('platform');
+    const path = `/late-${variant.name}`;
+    receiver.behave(path, { kind: 'hang' });
+    await destination(path, { ordering: 'per_resource', timeout_ms: 300 });
+    const post = async (createdAt: number) => {
+      const delivery = createTestDelivery({
+        type: 'session.status_idled',
+        key,
+        timestamp: h.clock.date(),
+        createdAt: new Date(createdAt).toISOString(),
+        data: { id: 'sesn_late' },
+      });
+      const response = await fetch(`${h.relay.url}/ingest/platform`, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+      });
+      expect(response.status).toBe(200);
+      return delivery.id;
+    };
+    const later = await post(h.clock.now() - 1_000);
+    const drained = h.relay.dispatcher.drain();
+    while (receiver.at(path).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const earlier = await post(h.clock.now() - 60_000);
+    // The older event is now the key's oldest, but the head is still out: it must wait.
+    expect(await h.relay.dispatcher.tick()).toBe(0);
+    await drained;
+    expect(receiver.at(path).map((r) => r.headers['webhook-id'])).toEqual([later, earlier]);
+    expect(receiver.maxOpen.get(path)).toBe(1);
+  });
 });

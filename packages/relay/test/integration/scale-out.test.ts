@@ -149,7 +149,8 @@ describe.skipIf(!postgres)('scale-out on PostgreSQL', () => {
     const key = `whsec_${randomBytes(32).toString('base64')}`;
     const credentials = { adminToken: 'hla_roles', masterKey: randomBytes(32), adminTokenSource: 'test' };
     const logger = pino({ level: 'silent' });
-    const base = { ...database, port: 0, anthropicSigningKey: key, pollIntervalMs: 50 };
+    // The receiver is on loopback, which the SSRF guard refuses unless allowed.
+    const base = { ...database, port: 0, anthropicSigningKey: key, pollIntervalMs: 50, allowNetworks: '127.0.0.0/8' };
     const receiver = await new TestReceiver({ now: () => Date.now() }).start();
     const api = await startRelay({ config: { ...base, role: 'api' }, credentials, logger });
     try {

@@ -23,13 +23,15 @@ export function orderingKeyOf(event: Pick<NewEvent, 'resourceId' | 'threadId'>):
 }
 
 // With ordering, only the head of each key is claimable: no older pending delivery (by the
-// event's created_at, ties by arrival = sequence) may exist for the same destination and key.
-// The head stays pending while in flight and while it waits for a retry, so a key goes one at
-// a time and a failing head holds back only its own key.
+// event's created_at, ties by arrival = sequence) may exist for the same destination and key,
+// and none of the key may be in flight (a late-arriving older event must not run alongside the
+// head already out). The head stays pending while in flight and while it waits for a retry, so
+// a key goes one at a time and a failing head holds back only its own key. One parameter: now.
 const HEAD_OF_KEY = `(d.ordering_key IS NULL OR NOT EXISTS (
   SELECT 1 FROM deliveries p WHERE p.destination_id = d.destination_id AND p.ordering_key = d.ordering_key
     AND p.status = 'pending'
-    AND (p.event_created_at < d.event_created_at OR (p.event_created_at = d.event_created_at AND p.sequence < d.sequence))))`;
+    AND (p.event_created_at < d.event_created_at OR (p.event_created_at = d.event_created_at AND p.sequence < d.sequence)
+      OR p.lease_until > ?)))`;
 
 /**
  * Inserts one pending delivery, due at `now`, inside the caller's transaction. Its sequence
@@ -149,6 +151,7 @@ export function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedD
         options.now,
         options.now,
         ...excluded,
+        options.now,
         options.limit,
       ],
     );
