@@ -17,6 +17,8 @@ Options:
   --database-url <url>  postgres://… to use PostgreSQL instead of SQLite
   --role <role>         api (HTTP only), worker (delivery, replay, retention), or both (default);
                         api and worker need PostgreSQL
+  --allow-networks <list>  CIDRs and host names destinations may resolve to although internal
+                        (the SSRF guard refuses loopback and private addresses), e.g. 127.0.0.0/8
   --config <file>       JSON config file (camelCase keys)
   --help                show this help
 
