@@ -59,6 +59,11 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       rate_per_second: nullable('number'),
       ordering: { enum: ['none', 'per_resource'] },
       failing_since: nullableTime,
+      warnings: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Create and update only: why the SSRF guard will refuse this URL (it is saved anyway)',
+      },
       previous_secret_expires_at: nullableTime,
       created_at: time,
       updated_at: time,

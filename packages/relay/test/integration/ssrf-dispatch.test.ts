@@ -144,6 +144,19 @@ describe.each(variants)('SSRF guard in delivery on $name', (variant) => {
     expect(receiver.at('/rebind')).toHaveLength(1);
   });
 
+  it('warns at create and update when an address-literal URL will be refused', async () => {
+    const { relay } = await start('127.0.0.0/8');
+    const metadata = await relay.api('POST', '/v1/destinations', { url: 'http://169.254.169.254/latest' });
+    expect(metadata.status).toBe(201);
+    expect(metadata.body.warnings).toEqual([expect.stringContaining('HOOKLINE_ALLOW_NETWORKS')]);
+    const local = await relay.api('POST', '/v1/destinations', { url: `http://127.0.0.1:${port}/fine` });
+    expect(local.body.warnings).toBeUndefined();
+    const named = await relay.api('POST', '/v1/destinations', { url: 'http://internal.example.com/x' });
+    expect(named.body.warnings).toBeUndefined(); // host names are judged when delivering
+    const moved = await relay.api('PATCH', `/v1/destinations/${local.body.id}`, { url: 'http://[fd00:ec2::254]/' });
+    expect(moved.body.warnings).toEqual([expect.stringContaining('fd00:ec2::254')]);
+  });
+
   it('allows what HOOKLINE_ALLOW_NETWORKS lists', async () => {
     const { relay, connect, key } = await start('10.0.0.0/8, 127.0.0.0/8');
     const internal = await attemptsFor(relay, 'http://internal.example.com/internal');

@@ -1,4 +1,5 @@
 import { parseDestinationInput } from '../../api/destination-input.js';
+import { destinationWarnings } from '../../api/destination-warnings.js';
 import { presentDestination } from '../../api/present.js';
 import { generateSigningSecret } from '../../crypto/destination-secret.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
@@ -50,7 +51,11 @@ export const destinationRoutes: Route[] = [
         updatedAt: now,
       };
       await relay.store.insertDestination(row);
-      return { status: 201, body: { ...presentDestination(row), secret } };
+      const warnings = await destinationWarnings(row.url, relay.config.allowNetworks);
+      return {
+        status: 201,
+        body: { ...presentDestination(row), secret, ...(warnings.length > 0 ? { warnings } : {}) },
+      };
     },
   },
   {
@@ -103,7 +108,8 @@ export const destinationRoutes: Route[] = [
       const row = await relay.store.updateDestination(idParam(request.params), patch, relay.clock.now());
       if (!row) throw notFound('destination', idParam(request.params));
       if (row.enabled) relay.dispatcher.wake();
-      return { status: 200, body: presentDestination(row) };
+      const warnings = patch.url ? await destinationWarnings(row.url, relay.config.allowNetworks) : [];
+      return { status: 200, body: { ...presentDestination(row), ...(warnings.length > 0 ? { warnings } : {}) } };
     },
   },
   {
