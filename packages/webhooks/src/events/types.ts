@@ -60,8 +60,11 @@ export interface KnownWebhookEvent extends Envelope<WebhookEventData> {}
 /** An event whose type the catalogue does not know yet; see {@link isKnownEvent}. */
 export interface UnknownWebhookEvent extends Envelope<UnknownEventData> {}
 
-/** What `unwrap` returns: a known event, or an unknown one with every field kept. */
-export interface WebhookEvent extends Envelope<WebhookEventData | UnknownEventData> {}
+/**
+ * What `unwrap` returns: a known event, or an unknown one with every field kept. Comparing
+ * `event.data.type` narrows `event.data`; `isKnownEvent(event)` narrows the whole event either way.
+ */
+export type WebhookEvent = KnownWebhookEvent | UnknownWebhookEvent;
 
 /** The types matching a pattern such as `'session.*'`. */
 export type TypesMatching<P extends string> = P extends `${infer Prefix}.*`

@@ -99,3 +99,13 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 const standard: StandardSchemaV1<unknown, WebhookEvent> = webhookEventSchema;
 const standardKnown: StandardSchemaV1<unknown, KnownWebhookEvent> = knownWebhookEventSchema;
 void [standard, standardKnown];
+
+// isKnownEvent narrows both ways: fields of a type newer than the catalogue are readable.
+declare const incoming: WebhookEvent;
+if (!isKnownEvent(incoming)) {
+  const extra: unknown = incoming.data.some_new_field;
+  void extra;
+} else {
+  // @ts-expect-error known events have no arbitrary fields
+  void incoming.data.some_new_field;
+}
