@@ -1,5 +1,6 @@
 // Replay jobs on both databases: the three modes and dry runs, through the API and the normal
 // outbox; a job that resumes from its cursor after its process dies mid-job; cancellation.
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseVariants } from '../helpers/databases.js';
 import { TestReceiver } from '../helpers/receiver.js';
@@ -212,5 +213,37 @@ describe.each(variants)('replay jobs on $name', (variant) => {
       expect(response.body.error.message).toMatch(message);
     }
     expect((await h.api('GET', '/v1/replays')).body.data).toEqual([]);
+  });
+
+  it('answers as /openapi.json documents, for every replay route and status', async () => {
+    type Operation = { responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
+    const doc = (await (await fetch(`${h.relay.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: unknown;
+    };
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    ajv.addSchema({ $id: 'relay', components: doc.components });
+    const check = async (method: string, template: string, path: string, body?: unknown) => {
+      const response = await h.api(method, path, body);
+      const documented = doc.paths[template]?.[method.toLowerCase()]?.responses[String(response.status)];
+      expect(documented, `${method} ${template} documents ${response.status}`).toBeDefined();
+      const schema = JSON.stringify(documented?.content?.['application/json']?.schema ?? {});
+      const validate = ajv.compile(JSON.parse(schema.replaceAll('"#/components', '"relay#/components')));
+      expect(validate(response.body), `${method} ${template}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      return response;
+    };
+    h.clock.advance(1);
+    const created = await check('POST', '/v1/replays', '/v1/replays', { mode: 'all', since: 0, dry_run: true });
+    await check('POST', '/v1/replays', '/v1/replays', { mode: 'nope', since: 0 });
+    await check('GET', '/v1/replays', '/v1/replays');
+    await check('GET', '/v1/replays/{id}', `/v1/replays/${created.body.id}`);
+    await check('GET', '/v1/replays/{id}', '/v1/replays/rpl_none');
+    await check('POST', '/v1/replays/{id}/cancel', `/v1/replays/${created.body.id}/cancel`);
+    await check('POST', '/v1/replays/{id}/cancel', `/v1/replays/${created.body.id}/cancel`);
+    await check('POST', '/v1/replays/{id}/cancel', '/v1/replays/rpl_none/cancel');
+    await h.relay.replays.drain();
+    const done = await check('POST', '/v1/replays', '/v1/replays', { mode: 'failed', since: 0, dry_run: true });
+    await h.relay.replays.drain();
+    expect((await check('POST', '/v1/replays/{id}/cancel', `/v1/replays/${done.body.id}/cancel`)).status).toBe(409);
   });
 });
