@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { systemClock } from '../clock.js';
 import type { RelayConfig } from '../config/relay-config.js';
@@ -19,12 +21,16 @@ const days = (ms: number) => `${Math.round((ms / 86_400_000) * 100) / 100} days`
  */
 export async function runPruneCommand(
   config: RelayConfig,
-  options: { dryRun: boolean; out: (line: string) => void; now?: number },
+  options: { dryRun: boolean; out: (line: string) => void },
 ): Promise<number> {
   const { out } = options;
   if (config.retentionMs <= 0) {
     out('Retention is off (retentionMs = 0): nothing is ever pruned.');
     return 0;
+  }
+  if (!config.databaseUrl && !existsSync(join(config.dataDir, 'relay.db'))) {
+    // Opening would create an empty database: more likely a wrong --data-dir than nothing to do.
+    throw new Error(`There is no relay database in ${config.dataDir} (relay.db); check --data-dir.`);
   }
   const store = await openStore({
     databaseUrl: config.databaseUrl,
@@ -34,10 +40,9 @@ export async function runPruneCommand(
     lockSqlite: false,
   });
   try {
-    const clock = options.now === undefined ? systemClock : { now: () => options.now as number };
     const pruner = new RetentionPruner({
       store,
-      clock,
+      clock: systemClock,
       logger: pino({ level: 'silent' }),
       retentionMs: config.retentionMs,
       intervalMs: config.retentionIntervalMs,

@@ -117,5 +117,12 @@ describe.each(variants)('retention on $name', (variant) => {
     const misuse: string[] = [];
     expect(await runRelayCommand(['serve', '--dry-run'], { err: (l) => misuse.push(l), env: {} })).toBe(2);
     expect(misuse.join('\n')).toMatch(/Unknown option '--dry-run'/);
+    const wrong: string[] = [];
+    const missing = await runRelayCommand(['prune', '--data-dir', `${database.dataDir}/typo`], {
+      err: (l) => wrong.push(l),
+      env: {},
+    });
+    expect(missing).toBe(1);
+    expect(wrong.join('\n')).toMatch(/no relay database in .*typo/);
   });
 });

@@ -188,20 +188,28 @@ async function replayFailed(tx: SqlExecutor, job: ReplayJobRow, events: BatchEve
   const ids = events.map((e) => e.id);
   const byDestination = job.destinationId ? 'AND destination_id = ?' : '';
   const rows = await tx.query(
-    `SELECT id, status FROM deliveries WHERE event_row_id IN (${placeholders(ids.length)}) ${byDestination}`,
+    `SELECT id, status, lease_until FROM deliveries WHERE event_row_id IN (${placeholders(ids.length)}) ${byDestination}`,
     job.destinationId ? [...ids, job.destinationId] : ids,
   );
-  const failed = rows.filter((row) => row.status === 'failed').map((row) => String(row.id));
+  // A failed row under a live lease is being retried by hand right now: leave it to that attempt
+  // (resetting it would let the dispatcher claim it while the manual attempt is still in flight).
+  const failed = rows
+    .filter((row) => row.status === 'failed' && (row.lease_until === null || Number(row.lease_until) <= now))
+    .map((row) => String(row.id));
+  let enqueued = failed.length;
   if (failed.length > 0 && !job.dryRun) {
     // The same row goes back to pending with a fresh schedule: its attempts stay attached to it,
     // so the log shows one delivery with its whole history rather than a second, unrelated one.
-    await tx.query(
-      `UPDATE deliveries SET status = 'pending', attempt_count = 0, next_attempt_at = ?, lease_owner = NULL,
-           lease_until = NULL, updated_at = ? WHERE status = 'failed' AND id IN (${placeholders(failed.length)})`,
-      [now, now, ...failed],
-    );
+    enqueued = (
+      await tx.query(
+        `UPDATE deliveries SET status = 'pending', attempt_count = 0, next_attempt_at = ?, updated_at = ?
+           WHERE status = 'failed' AND (lease_until IS NULL OR lease_until <= ?) AND id IN (${placeholders(failed.length)})
+           RETURNING id`,
+        [now, now, now, ...failed],
+      )
+    ).length;
   }
-  return { enqueued: failed.length, skipped: rows.length - failed.length };
+  return { enqueued, skipped: rows.length - enqueued };
 }
 
 async function replayNew(tx: SqlExecutor, job: ReplayJobRow, events: BatchEvent[], now: number): Promise<Counts> {
