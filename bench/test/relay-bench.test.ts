@@ -44,7 +44,7 @@ describe('bench:relay statistics', () => {
   });
 });
 
-describe('bench:relay on a handful of events (SQLite)', () => {
+describe('bench:relay on a handful of events', () => {
   let receiver: Receiver;
   beforeAll(async () => {
     receiver = await startReceiver();
@@ -74,4 +74,22 @@ describe('bench:relay on a handful of events (SQLite)', () => {
     expect(section).toContain('| relay, sqlite |');
     expect(section).toMatch(/hanging destination changes the others' p99 by < 20 %: \+0 % — met/);
   });
+
+  // The PostgreSQL pieces (a fresh schema per run, dropped after) when the suite has a server.
+  it.runIf(process.env.HOOKLINE_TEST_POSTGRES_URL)(
+    'delivers a handful of events on PostgreSQL',
+    { timeout: 60_000 },
+    async () => {
+      const postgresUrl = process.env.HOOKLINE_TEST_POSTGRES_URL;
+      const run = await measureEndToEnd({
+        kind: 'postgres',
+        postgresUrl,
+        receiver,
+        count: 4,
+        rate: 100,
+        timeoutMs: 20_000,
+      });
+      expect(run).toMatchObject({ complete: true, expected: 8, delivered: 8, refused: 0 });
+    },
+  );
 });
