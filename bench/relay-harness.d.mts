@@ -25,7 +25,7 @@ export interface Receiver {
   stop(): Promise<void>;
 }
 export declare function startReceiver(): Promise<Receiver>;
-export declare function findPostgres(): Promise<{ url: string | undefined; reason?: string }>;
+export declare function findPostgres(): Promise<{ url: string | undefined; version?: string; reason?: string }>;
 
 export interface IngressResult {
   rps: number;

@@ -24,8 +24,10 @@ export async function findPostgres() {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
-    await client.query('SELECT 1');
-    return { url };
+    const { rows } = await client.query(
+      "SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync",
+    );
+    return { url, version: `PostgreSQL ${rows[0].version} (synchronous_commit ${rows[0].sync})` };
   } catch (error) {
     return { url: undefined, reason: `${url}: ${error.message}` };
   } finally {

@@ -79,7 +79,10 @@ console.log(
   `\nmachine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}; load average ${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
 );
 if (flags.write) {
-  const note = [flags.note, postgres.url ? '' : `PostgreSQL was not measured (${postgres.reason}).`]
+  const note = [
+    postgres.url ? `${postgres.version}, on the same machine.` : `PostgreSQL was not measured (${postgres.reason}).`,
+    flags.note,
+  ]
     .filter(Boolean)
     .join(' ');
   const load = { start: loadAtStart, end: os.loadavg()[0] };
