@@ -144,6 +144,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     clock,
     logger,
     retentionMs: config.retentionMs,
+    idempotencyTtlMs: config.idempotencyTtlMs,
     intervalMs: config.retentionIntervalMs,
     batchSize: config.retentionBatchSize,
   });

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { systemClock } from '../clock.js';
 import type { RelayConfig } from '../config/relay-config.js';
 import { RetentionPruner } from '../retention/retention-pruner.js';
+import type { PruneCounts } from '../retention/retention-types.js';
 import { openStore } from '../store/open-store.js';
 
 /** Pulls `--dry-run` out of `hookline relay prune …` (the shared option parser does not know it). */
@@ -45,25 +46,29 @@ export async function runPruneCommand(
       clock: systemClock,
       logger: pino({ level: 'silent' }),
       retentionMs: config.retentionMs,
+      idempotencyTtlMs: config.idempotencyTtlMs,
       intervalMs: config.retentionIntervalMs,
       batchSize: config.retentionBatchSize,
     });
-    const before = pruner.cutoff();
-    const scope = `older than ${days(config.retentionMs)} (received or attempted before ${new Date(before).toISOString()})`;
+    const cutoffs = pruner.cutoffs();
+    const scope = `older than ${days(config.retentionMs)} (before ${new Date(cutoffs.before).toISOString()})`;
+    const lines = (counts: PruneCounts) => [
+      `  events (with their payloads): ${counts.events}`,
+      `  deliveries:                   ${counts.deliveries}`,
+      `  attempts:                     ${counts.attempts}`,
+      `  finished replay jobs:         ${counts.replayJobs}`,
+      `  expired idempotency keys:     ${counts.idempotencyKeys}`,
+    ];
     if (options.dryRun) {
-      const preview = await store.previewPrune(before);
+      const preview = await store.previewPrune(cutoffs);
       out(`Dry run: would delete, ${scope}:`);
-      out(`  events (with their payloads): ${preview.events}`);
-      out(`  deliveries:                   ${preview.deliveries}`);
-      out(`  attempts:                     ${preview.attempts}`);
+      for (const line of lines(preview)) out(line);
       out(`  kept because a delivery is still pending: ${preview.keptPending} events`);
       return 0;
     }
     const pruned = await pruner.pruneOnce();
     out(`Deleted, ${scope}:`);
-    out(`  events (with their payloads): ${pruned.events}`);
-    out(`  deliveries:                   ${pruned.deliveries}`);
-    out(`  attempts:                     ${pruned.attempts}`);
+    for (const line of lines(pruned)) out(line);
     return 0;
   } finally {
     await store.close();

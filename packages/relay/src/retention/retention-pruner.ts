@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/types.js';
-import type { PruneCounts } from './retention-types.js';
+import type { PruneCounts, PruneOptions } from './retention-types.js';
 
 export interface RetentionPrunerOptions {
   store: Store;
@@ -9,6 +9,8 @@ export interface RetentionPrunerOptions {
   logger: Logger;
   /** Rows older than this are pruned; 0 turns pruning off. */
   retentionMs: number;
+  /** Idempotency keys older than this answer nothing any more (config idempotencyTtlMs). */
+  idempotencyTtlMs: number;
   intervalMs: number;
   batchSize: number;
 }
@@ -33,9 +35,10 @@ export class RetentionPruner {
     return this.#o.retentionMs > 0;
   }
 
-  /** Everything received (or attempted) before this is expired. */
-  cutoff(): number {
-    return this.#o.clock.now() - this.#o.retentionMs;
+  /** Everything received (or attempted, or finished) before `before` is expired. */
+  cutoffs(): PruneOptions {
+    const now = this.#o.clock.now();
+    return { before: now - this.#o.retentionMs, idempotencyBefore: now - this.#o.idempotencyTtlMs };
   }
 
   start(): void {
@@ -57,19 +60,18 @@ export class RetentionPruner {
 
   /** Prunes everything expired now, batch by batch, and returns the totals. */
   async pruneOnce(): Promise<PruneCounts> {
-    const total: PruneCounts = { events: 0, deliveries: 0, attempts: 0 };
+    const total: PruneCounts = { events: 0, deliveries: 0, attempts: 0, replayJobs: 0, idempotencyKeys: 0 };
     if (!this.enabled) return total;
-    const before = this.cutoff();
+    const cutoffs = this.cutoffs();
     for (;;) {
-      const batch = await this.#o.store.pruneBatch({ before, limit: this.#o.batchSize });
-      total.events += batch.events;
-      total.deliveries += batch.deliveries;
-      total.attempts += batch.attempts;
-      const more = batch.events >= this.#o.batchSize || batch.attempts >= this.#o.batchSize;
+      const batch = await this.#o.store.pruneBatch({ ...cutoffs, limit: this.#o.batchSize });
+      for (const key of Object.keys(total) as (keyof PruneCounts)[]) total[key] += batch[key];
+      // A full batch of anything means there may be more; anything less means this pass is done.
+      const more = Object.values(batch).some((n) => n >= this.#o.batchSize);
       if (!more || this.#stopRequested) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (total.events + total.attempts > 0) this.#o.logger.info({ ...total, before }, 'pruned expired rows');
+    if (Object.values(total).some((n) => n > 0)) this.#o.logger.info({ ...total, ...cutoffs }, 'pruned expired rows');
     return total;
   }
 

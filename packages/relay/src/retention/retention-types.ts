@@ -9,6 +9,10 @@ export interface PruneCounts {
   deliveries: number;
   /** Attempts of those deliveries, plus older attempts of deliveries that are kept. */
   attempts: number;
+  /** Replay jobs that finished before the cut-off. */
+  replayJobs: number;
+  /** `Idempotency-Key` records past their TTL (they no longer answer anything). */
+  idempotencyKeys: number;
 }
 
 export interface PrunePreview extends PruneCounts {
@@ -16,10 +20,21 @@ export interface PrunePreview extends PruneCounts {
   keptPending: number;
 }
 
+export interface PruneOptions {
+  /** Events received, attempts started and replay jobs finished before this are expired. */
+  before: number;
+  /** Idempotency keys created before this are expired (their TTL, not the retention age). */
+  idempotencyBefore: number;
+}
+
 /** The retention part of the Store (implemented in store/sql/retention-queries.ts). */
 export interface RetentionStore {
-  /** Deletes at most `limit` expired events (and their deliveries and attempts) and `limit` old attempts, in one transaction. */
-  pruneBatch(options: { before: number; limit: number }): Promise<PruneCounts>;
-  /** Counts what pruning everything received before `before` would delete, deleting nothing. */
-  previewPrune(before: number): Promise<PrunePreview>;
+  /**
+   * Deletes, in one transaction, at most `limit` each of: expired events (with their deliveries
+   * and attempts), old attempts, finished replay jobs, and idempotency keys created before
+   * `idempotencyBefore`.
+   */
+  pruneBatch(options: PruneOptions & { limit: number }): Promise<PruneCounts>;
+  /** Counts what pruning would delete, deleting nothing. */
+  previewPrune(options: PruneOptions): Promise<PrunePreview>;
 }

@@ -1,5 +1,5 @@
 import type { NewReplayJob, ReplayBatchOptions, ReplayJobRow } from '../replay/replay-types.js';
-import type { PruneCounts, PrunePreview } from '../retention/retention-types.js';
+import type { PruneCounts, PruneOptions, PrunePreview } from '../retention/retention-types.js';
 import { GroupCommit } from './group-commit.js';
 import * as destinations from './sql/destinations-queries.js';
 import * as idempotency from './sql/idempotency-queries.js';
@@ -229,11 +229,11 @@ export class SqlStore implements Store {
     return replay.releaseAllReplayLeases(this.#db);
   }
 
-  pruneBatch(options: { before: number; limit: number }): Promise<PruneCounts> {
+  pruneBatch(options: PruneOptions & { limit: number }): Promise<PruneCounts> {
     return retention.pruneBatch(this.#db, options);
   }
 
-  previewPrune(before: number): Promise<PrunePreview> {
-    return retention.previewPrune(this.#db, before);
+  previewPrune(options: PruneOptions): Promise<PrunePreview> {
+    return retention.previewPrune(this.#db, options);
   }
 }

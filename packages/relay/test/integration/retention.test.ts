@@ -50,7 +50,8 @@ describe.each(variants)('retention on $name', (variant) => {
   }
 
   const count = (text: string, label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(text)?.[1]);
-  const events = async () => (await h.api('GET', '/v1/events?limit=250')).body.data as { id: string; type: string }[];
+  const events = async () =>
+    (await h.api('GET', '/v1/events?limit=250')).body.data as { id: string; event_id: string; type: string }[];
 
   it('prunes expired events, payloads and attempts in batches, keeping events with pending deliveries', async () => {
     const key = await h.source('platform');
@@ -62,11 +63,25 @@ describe.each(variants)('retention on $name', (variant) => {
     await h.api('PATCH', `/v1/destinations/${parked.body.id}`, { enabled: false });
     await h.relay.dispatcher.drain();
     expect(receiver.at('/all')).toHaveLength(23);
+    // A replay job that finished 11 days ago goes too.
+    h.clock.advance(1);
+    expect((await h.api('POST', '/v1/replays', { mode: 'all', since: 0, dry_run: true })).status).toBe(202);
+    await h.relay.replays.drain();
 
-    h.clock.advance(11 * DAY); // now the wall clock again
+    // A day ago: an event published with an Idempotency-Key. The event stays (1 day < 10), but
+    // the key is past its 12 h TTL and answers nothing any more.
+    h.clock.advance(10 * DAY);
+    const published = await h.api(
+      'POST',
+      '/v1/events',
+      { type: 'vault.created', data: { id: 'vlt_1', organization_id: 'o', workspace_id: 'w' } },
+      { 'idempotency-key': 'deploy-1' },
+    );
+    expect(published.status).toBe(202);
+    h.clock.advance(DAY); // now the wall clock again
     for (let n = 0; n < 5; n++) expect((await h.ingest('platform', key, 'session.status_idled')).status).toBe(200);
     await h.relay.dispatcher.drain();
-    expect(await events()).toHaveLength(28);
+    expect(await events()).toHaveLength(29);
 
     const dry = await prune('--dry-run');
     expect(dry.code, dry.text).toBe(0);
@@ -75,23 +90,33 @@ describe.each(variants)('retention on $name', (variant) => {
     expect(count(dry.text, 'deliveries')).toBe(20);
     // The 20 expired events' attempts, plus the old attempts of the 3 kept vault events.
     expect(count(dry.text, 'attempts')).toBe(23);
+    expect(count(dry.text, 'finished replay jobs')).toBe(1);
+    expect(count(dry.text, 'expired idempotency keys')).toBe(1);
     expect(dry.text).toMatch(/kept because a delivery is still pending: 3 events/);
-    expect(await events()).toHaveLength(28); // a dry run deletes nothing
+    expect(await events()).toHaveLength(29); // a dry run deletes nothing
 
     const pruned = await h.relay.retention.pruneOnce(); // batches of 7
-    expect(pruned).toEqual({ events: 20, deliveries: 20, attempts: 23 });
+    expect(pruned).toEqual({ events: 20, deliveries: 20, attempts: 23, replayJobs: 1, idempotencyKeys: 1 });
     const left = await events();
-    expect(left).toHaveLength(8);
-    expect(left.filter((e) => e.type === 'vault.created')).toHaveLength(3);
+    expect(left).toHaveLength(9);
+    expect(left.filter((e) => e.type === 'vault.created')).toHaveLength(4);
+    expect((await h.api('GET', '/v1/replays')).body.data).toEqual([]);
     const kept = (await h.api('GET', `/v1/deliveries?destination_id=${all.body.id}&limit=250`)).body.data as {
       id: string;
       event_id: string;
     }[];
-    expect(kept).toHaveLength(8);
-    for (const delivery of kept.filter((d) => left.find((e) => e.id === d.event_id)?.type === 'vault.created')) {
+    expect(kept).toHaveLength(9);
+    const old = left.filter((e) => e.type === 'vault.created' && e.id !== published.body.id).map((e) => e.id);
+    for (const delivery of kept.filter((d) => old.includes(d.event_id))) {
       expect((await h.api('GET', `/v1/deliveries/${delivery.id}/attempts`)).body.data).toEqual([]);
     }
-    expect(await h.relay.retention.pruneOnce()).toEqual({ events: 0, deliveries: 0, attempts: 0 });
+    expect(await h.relay.retention.pruneOnce()).toEqual({
+      events: 0,
+      deliveries: 0,
+      attempts: 0,
+      replayJobs: 0,
+      idempotencyKeys: 0,
+    });
 
     // Once the parked deliveries are made, `prune` (no --dry-run) removes the rest, once, and exits.
     await h.api('PATCH', `/v1/destinations/${parked.body.id}`, { enabled: true });
@@ -103,7 +128,7 @@ describe.each(variants)('retention on $name', (variant) => {
     expect(count(real.text, 'events \\(with their payloads\\)')).toBe(3);
     expect(count(real.text, 'deliveries')).toBe(6);
     expect(count(real.text, 'attempts')).toBe(3);
-    expect(await events()).toHaveLength(5);
+    expect(await events()).toHaveLength(6);
   });
 
   it('keeps everything when retention is off, and refuses --dry-run outside prune', async () => {

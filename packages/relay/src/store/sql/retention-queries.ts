@@ -1,7 +1,7 @@
 // Retention. An event goes only when none of its deliveries is pending, so pruning can never
 // drop work the outbox still owes; everything is deleted by explicit statements (not left to
 // ON DELETE CASCADE) so the counts reported are the rows actually removed.
-import type { PruneCounts, PrunePreview } from '../../retention/retention-types.js';
+import type { PruneCounts, PruneOptions, PrunePreview } from '../../retention/retention-types.js';
 import type { SqlDriver } from '../sql-driver.js';
 import { placeholders } from './query-helpers.js';
 
@@ -14,7 +14,9 @@ const attemptIdBound = (before: number) => `att_${Math.max(0, Math.floor(before)
 
 const count = (rows: Record<string, unknown>[]) => Number(rows[0]?.n ?? 0);
 
-export function pruneBatch(db: SqlDriver, options: { before: number; limit: number }): Promise<PruneCounts> {
+const FINISHED_REPLAYS = "FROM replay_jobs WHERE status IN ('completed', 'cancelled', 'failed') AND finished_at < ?";
+
+export function pruneBatch(db: SqlDriver, options: PruneOptions & { limit: number }): Promise<PruneCounts> {
   return db.transaction(async (tx) => {
     // SKIP LOCKED (PostgreSQL): an event a replay batch is enqueueing for holds a key-share lock
     // and is left for a later pass; one this batch locks makes that replay wait, then miss it.
@@ -24,7 +26,7 @@ export function pruneBatch(db: SqlDriver, options: { before: number; limit: numb
         [options.before, options.limit],
       )
     ).map((row) => String(row.id));
-    const result: PruneCounts = { events: 0, deliveries: 0, attempts: 0 };
+    const result: PruneCounts = { events: 0, deliveries: 0, attempts: 0, replayJobs: 0, idempotencyKeys: 0 };
     if (expired.length > 0) {
       const list = placeholders(expired.length);
       result.attempts += (
@@ -45,11 +47,24 @@ export function pruneBatch(db: SqlDriver, options: { before: number; limit: numb
         [attemptIdBound(options.before), options.before, options.limit],
       )
     ).length;
+    result.replayJobs = (
+      await tx.query(`DELETE FROM replay_jobs WHERE id IN (SELECT id ${FINISHED_REPLAYS} LIMIT ?) RETURNING id`, [
+        options.before,
+        options.limit,
+      ])
+    ).length;
+    result.idempotencyKeys = (
+      await tx.query(
+        'DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys WHERE created_at < ? LIMIT ?) RETURNING key',
+        [options.idempotencyBefore, options.limit],
+      )
+    ).length;
     return result;
   });
 }
 
-export async function previewPrune(db: SqlDriver, before: number): Promise<PrunePreview> {
+export async function previewPrune(db: SqlDriver, options: PruneOptions): Promise<PrunePreview> {
+  const { before } = options;
   const events = count(await db.query(`SELECT COUNT(*) AS n ${EXPIRED_EVENTS}`, [before]));
   const deliveries = count(
     await db.query(`SELECT COUNT(*) AS n FROM deliveries WHERE event_row_id IN (SELECT e.id ${EXPIRED_EVENTS})`, [
@@ -70,5 +85,9 @@ export async function previewPrune(db: SqlDriver, before: number): Promise<Prune
       [before],
     ),
   );
-  return { events, deliveries, attempts, keptPending };
+  const replayJobs = count(await db.query(`SELECT COUNT(*) AS n ${FINISHED_REPLAYS}`, [before]));
+  const idempotencyKeys = count(
+    await db.query('SELECT COUNT(*) AS n FROM idempotency_keys WHERE created_at < ?', [options.idempotencyBefore]),
+  );
+  return { events, deliveries, attempts, replayJobs, idempotencyKeys, keptPending };
 }
