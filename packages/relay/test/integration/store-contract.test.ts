@@ -157,6 +157,35 @@ describe.each(variants)('Store on $name', (variant) => {
       const ids = results.flat().map((c) => c.delivery.id);
       expect(ids).toHaveLength(60);
       expect(new Set(ids).size).toBe(60);
+      // Numbering happens at claim time; concurrent claimers still draw each number exactly once.
+      const sequences = results.flat().map((c) => Number(c.delivery.sequence));
+      expect(sequences.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    } finally {
+      await Promise.all(extra.map((s) => s.close()));
+    }
+  });
+
+  it('numbers a destination 1..N without gaps or repeats while ingest and claims run concurrently', async () => {
+    await store.insertDestination(destination('dst_seq'));
+    const extra = variant.name === 'postgres' ? await Promise.all([openStore(config), openStore(config)]) : [];
+    try {
+      const stores = [store, ...extra];
+      const claimed: number[] = [];
+      const claimAll = async (round: number) => {
+        const batches = await Promise.all(stores.map((s, i) => claim(s, `r${round}w${i}`, T0, 7)));
+        for (const batch of batches) for (const c of batch) claimed.push(Number(c.delivery.sequence));
+      };
+      for (let round = 0; round < 8; round++) {
+        await Promise.all([
+          ...stores.map((s, i) =>
+            Promise.all(Array.from({ length: 5 }, (_, k) => s.ingest(event(1000 + round * 100 + i * 10 + k)))),
+          ),
+          claimAll(round),
+        ]);
+      }
+      // Claims hold leases, so later rounds take only new deliveries; pick up the rest.
+      for (let round = 8; claimed.length < 8 * 5 * stores.length && round < 40; round++) await claimAll(round);
+      expect(claimed.sort((a, b) => a - b)).toEqual(Array.from({ length: 8 * 5 * stores.length }, (_, i) => i + 1));
     } finally {
       await Promise.all(extra.map((s) => s.close()));
     }

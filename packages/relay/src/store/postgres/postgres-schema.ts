@@ -119,4 +119,9 @@ CREATE TABLE IF NOT EXISTS replay_jobs (
 );
 CREATE INDEX IF NOT EXISTS replay_jobs_status ON replay_jobs (status, created_at);
 `,
+  // 3: sequence numbers are drawn at claim time; this finds the deliveries still without one.
+  `
+CREATE INDEX IF NOT EXISTS deliveries_unsequenced ON deliveries (destination_id, created_at, id)
+  WHERE sequence IS NULL AND status = 'pending';
+`,
 ];

@@ -15,6 +15,7 @@ import type {
   NewEvent,
 } from '../types.js';
 import { placeholders } from './query-helpers.js';
+import { assignSequencesIn } from './sequence-queries.js';
 
 /** A per-resource ordering key: `data.id`, plus `session_thread_id` when the event has one; null when unordered. */
 export function orderingKeyOf(event: Pick<NewEvent, 'resourceId' | 'threadId'>): string | null {
@@ -34,24 +35,19 @@ const HEAD_OF_KEY = `(d.ordering_key IS NULL OR NOT EXISTS (
       OR p.lease_until > ?)))`;
 
 /**
- * Inserts one pending delivery, due at `now`, inside the caller's transaction. Its sequence
- * comes from the destination's counter in the same transaction: a rollback gives the number
- * back, so a destination's `hookline-sequence` has no gaps. Anything that creates deliveries
- * (ingest, replay) should go through here, so every delivery carries a sequence.
+ * Inserts one pending delivery, due at `now`, inside the caller's transaction. Its
+ * `hookline-sequence` number is drawn later, when it is first claimed (sequence-queries.ts), so
+ * ingest never waits on another ingest. Anything that creates deliveries (ingest, replay)
+ * should go through here.
  */
 export async function insertDeliveryIn(
   tx: SqlExecutor,
   input: { eventRowId: string; destinationId: string; orderingKey: string | null; eventCreatedAt: number; now: number },
 ): Promise<void> {
-  const [counter] = await tx.query(
-    'UPDATE destinations SET next_sequence = next_sequence + 1 WHERE id = ? RETURNING next_sequence',
-    [input.destinationId],
-  );
-  const sequence = Number(counter?.next_sequence) - 1;
   await tx.query(
     `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at,
-         sequence, ordering_key, event_created_at)
-       VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
+         ordering_key, event_created_at)
+       VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
     [
       newId('dlv', input.now),
       input.eventRowId,
@@ -59,7 +55,6 @@ export async function insertDeliveryIn(
       input.now,
       input.now,
       input.now,
-      sequence,
       input.orderingKey,
       input.eventCreatedAt,
     ],
@@ -88,7 +83,6 @@ export async function ingestIn(tx: SqlExecutor, event: NewEvent): Promise<Ingest
     ]);
     return { event: toEvent(existing as SqlRow), duplicate: true, deliveries: 0 };
   }
-  // Ordered by id, so concurrent ingests lock destination rows (the sequence counters) in one order.
   const operational = event.sourceName === OPERATIONAL_SOURCE;
   const destinations = (
     await tx.query('SELECT id, event_types, ordering FROM destinations WHERE enabled = 1 ORDER BY id')
@@ -130,16 +124,17 @@ async function hydrate(tx: SqlExecutor, rows: SqlRow[]): Promise<ClaimedDelivery
   }));
 }
 
-export function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const excluded = options.excludeDestinationIds ?? [];
   const exclusion = excluded.length > 0 ? `AND d.destination_id NOT IN (${placeholders(excluded.length)})` : '';
+  await db.transaction((tx) => assignSequencesIn(tx, db.kind));
   return db.transaction(async (tx) => {
     const rows = await tx.query(
       `UPDATE deliveries SET lease_owner = ?,
          lease_until = CAST(? AS BIGINT) + COALESCE((SELECT timeout_ms FROM destinations WHERE destinations.id = deliveries.destination_id), CAST(? AS BIGINT)) + CAST(? AS BIGINT)
        WHERE id IN (
          SELECT d.id FROM deliveries d JOIN destinations t ON t.id = d.destination_id
-         WHERE d.status = 'pending' AND t.enabled = 1 AND d.next_attempt_at <= ?
+         WHERE d.status = 'pending' AND d.sequence IS NOT NULL AND t.enabled = 1 AND d.next_attempt_at <= ?
            AND (d.lease_until IS NULL OR d.lease_until <= ?) ${exclusion} AND ${HEAD_OF_KEY}
          ORDER BY d.next_attempt_at LIMIT ? ${db.lockClause}
        ) RETURNING *`,
@@ -159,11 +154,12 @@ export function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedD
   });
 }
 
-export function claimOne(
+export async function claimOne(
   db: SqlDriver,
   id: string,
   options: Omit<ClaimOptions, 'limit' | 'excludeDestinationIds'>,
 ): Promise<ClaimedDelivery | null> {
+  await db.transaction((tx) => assignSequencesIn(tx, db.kind));
   return db.transaction(async (tx) => {
     const rows = await tx.query(
       `UPDATE deliveries SET lease_owner = ?,
