@@ -14,5 +14,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration suites start servers and child processes; two cores run them best one file per core.
     maxWorkers: 2,
+    // The default output, then one plain `N passed, N failed, N skipped` line for CI.
+    reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });
