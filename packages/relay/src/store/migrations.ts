@@ -1,0 +1,142 @@
+// The schema, written once for both databases: times (epoch milliseconds) and counters are
+// BIGINT on PostgreSQL and INTEGER on SQLite (already 64-bit there); bodies BYTEA or BLOB.
+
+/** The column types that differ between the two databases. */
+export interface SchemaTypes {
+  /** Epoch milliseconds and other counters that outgrow 32 bits. */
+  millis: string;
+  blob: string;
+  real: string;
+}
+
+export const SQLITE_TYPES: SchemaTypes = { millis: 'INTEGER', blob: 'BLOB', real: 'REAL' };
+export const POSTGRES_TYPES: SchemaTypes = { millis: 'BIGINT', blob: 'BYTEA', real: 'DOUBLE PRECISION' };
+
+/**
+ * Schema changes in order; the database records how many it has applied (schema_migrations),
+ * so a later version only appends to this list and never edits an applied entry.
+ */
+export function schemaMigrations(types: SchemaTypes): readonly string[] {
+  return [
+    // 1: the part 1 schema
+    `
+CREATE TABLE IF NOT EXISTS sources (
+  name TEXT PRIMARY KEY,
+  description TEXT,
+  sealed_keys TEXT NOT NULL,
+  created_at ${types.millis} NOT NULL,
+  updated_at ${types.millis} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS destinations (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  description TEXT,
+  event_types TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  disabled_reason TEXT,
+  timeout_ms INTEGER,
+  headers TEXT NOT NULL,
+  retry_schedule TEXT,
+  sealed_secret TEXT NOT NULL,
+  sealed_previous_secret TEXT,
+  previous_secret_expires_at ${types.millis},
+  created_at ${types.millis} NOT NULL,
+  updated_at ${types.millis} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  resource_id TEXT,
+  created_at ${types.millis} NOT NULL,
+  received_at ${types.millis} NOT NULL,
+  body ${types.blob} NOT NULL,
+  UNIQUE (source_name, event_id)
+);
+CREATE INDEX IF NOT EXISTS events_type ON events (type, id);
+CREATE INDEX IF NOT EXISTS events_resource ON events (resource_id, id);
+CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id);
+CREATE INDEX IF NOT EXISTS events_received ON events (received_at);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id TEXT PRIMARY KEY,
+  event_row_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  attempt_count INTEGER NOT NULL,
+  next_attempt_at ${types.millis},
+  lease_owner TEXT,
+  lease_until ${types.millis},
+  last_attempt_at ${types.millis},
+  last_status_code INTEGER,
+  last_error TEXT,
+  created_at ${types.millis} NOT NULL,
+  updated_at ${types.millis} NOT NULL,
+  delivered_at ${types.millis}
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_destination ON deliveries (destination_id, id);
+CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_row_id);
+CREATE TABLE IF NOT EXISTS attempts (
+  id TEXT PRIMARY KEY,
+  delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+  attempt_number INTEGER NOT NULL,
+  manual INTEGER NOT NULL,
+  started_at ${types.millis} NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  status_code INTEGER,
+  error_class TEXT,
+  error_message TEXT,
+  response_body TEXT,
+  outcome TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts (delivery_id, id);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  status_code INTEGER NOT NULL,
+  response_body TEXT NOT NULL,
+  created_at ${types.millis} NOT NULL
+);
+`,
+    // 2: part 2 (issue 6): lanes, auto-disable, ordering, sequence numbers, replay jobs.
+    `
+ALTER TABLE destinations ADD COLUMN max_in_flight INTEGER;
+ALTER TABLE destinations ADD COLUMN rate_per_second ${types.real};
+ALTER TABLE destinations ADD COLUMN ordering TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE destinations ADD COLUMN failing_since ${types.millis};
+ALTER TABLE destinations ADD COLUMN next_sequence ${types.millis} NOT NULL DEFAULT 1;
+ALTER TABLE deliveries ADD COLUMN sequence ${types.millis};
+ALTER TABLE deliveries ADD COLUMN ordering_key TEXT;
+ALTER TABLE deliveries ADD COLUMN event_created_at ${types.millis};
+CREATE INDEX IF NOT EXISTS deliveries_ordering ON deliveries (destination_id, ordering_key, event_created_at, id)
+  WHERE ordering_key IS NOT NULL AND status = 'pending';
+CREATE TABLE IF NOT EXISTS replay_jobs (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  since ${types.millis} NOT NULL,
+  until ${types.millis} NOT NULL,
+  destination_id TEXT,
+  event_types TEXT NOT NULL,
+  dry_run INTEGER NOT NULL,
+  cursor TEXT,
+  matched INTEGER NOT NULL DEFAULT 0,
+  enqueued INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  lease_owner TEXT,
+  lease_until ${types.millis},
+  created_at ${types.millis} NOT NULL,
+  updated_at ${types.millis} NOT NULL,
+  finished_at ${types.millis}
+);
+CREATE INDEX IF NOT EXISTS replay_jobs_status ON replay_jobs (status, created_at);
+`,
+    // 3: sequence numbers are drawn at claim time; this finds the deliveries still without one.
+    `
+CREATE INDEX IF NOT EXISTS deliveries_unsequenced ON deliveries (destination_id, created_at, id)
+  WHERE sequence IS NULL AND status = 'pending';
+`,
+  ];
+}
