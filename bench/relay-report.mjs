@@ -125,7 +125,7 @@ loopback; PostgreSQL runs on the same machine too. No core pinning.
   opens); the p99 is over the three
   answering destinations. At the end: ${hang}.
 
-Machine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}; ${m.date} UTC.${load ? ` 1-minute load average ${load.start.toFixed(1)} at the start of the run, ${load.end.toFixed(1)} at the end (what else was using the CPU).` : ''}${note ? ` ${note}` : ''}
+Machine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}; ${m.date} UTC.${load ? ` 1-minute load average ${load.start.toFixed(1)} at the start of the run, ${load.end.toFixed(1)} at the end (the bench's own processes included; at the start it shows what else was running).` : ''}${note ? ` ${note}` : ''}
 
 ${results.ingress}
 
