@@ -30,7 +30,8 @@ describe('log fields', () => {
     receiver.behave('/fails', { kind: 'status', status: 500 });
     receiver.behave('/gone', { kind: 'status', status: 410 });
     const relay = await startRelay({
-      config: { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'hookline-log-fields-')) },
+      // Loopback allowed, so the attempts really reach the receiver (2xx, 500, 410 paths).
+      config: { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'hookline-log-fields-')), allowNetworks: '127.0.0.0/8' },
       logger: pino({ level: 'trace' }, sink),
       credentials: { adminToken, masterKey: randomBytes(32), adminTokenSource: 'test' },
       startDispatcher: false,
@@ -64,6 +65,7 @@ describe('log fields', () => {
     const mentioning = (value: string) => lines.filter((line) => JSON.stringify(line).includes(value));
     // The lines this test relies on exist, so the checks below cannot pass vacuously.
     expect(mentioning(good.id).length).toBeGreaterThanOrEqual(2); // accepted + failed attempts
+    expect(receiver.received.length).toBe(3); // one attempt reached each destination
     expect(mentioning(forged.id)).toHaveLength(1); // refused at ingress
     expect(mentioning(deliveryId as string).some((line) => line.msg === 'database unavailable')).toBe(true);
     for (const line of lines) {
