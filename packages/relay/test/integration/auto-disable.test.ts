@@ -2,11 +2,11 @@
 // (the default) is disabled with a reason; its deliveries stay pending and are not attempted;
 // an operator destination hears `destination.disabled`; re-enabling resumes them. Any 2xx
 // restarts the streak. The injected clock runs the days in milliseconds.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseVariants } from '../helpers/databases.js';
-import { TestReceiver } from '../helpers/receiver.js';
-import { type Harness, startHarness } from '../helpers/relay-harness.js';
-import { TestClock } from '../helpers/test-clock.js';
+import { useDeliverySuite } from '../helpers/delivery-suite.js';
+import type { TestReceiver } from '../helpers/receiver.js';
+import type { Harness } from '../helpers/relay-harness.js';
 
 const variants = await databaseVariants('auto_disable');
 const DAY = 24 * 60 * 60 * 1000;
@@ -18,20 +18,8 @@ describe.each(variants)('auto-disable on $name', (variant) => {
   let receiver: TestReceiver;
   let key: string;
 
-  beforeAll(async () => {
-    receiver = await new TestReceiver(new TestClock()).start();
-  });
-  afterAll(async () => {
-    await receiver.stop();
-    await variant.cleanup();
-  });
-  beforeEach(async () => {
-    h = await startHarness(variant);
-    receiver.clock = h.clock;
-    key = await h.source('platform');
-  });
-  afterEach(async () => {
-    await h.stop();
+  useDeliverySuite(variant, (suite) => {
+    ({ h, receiver, key } = suite);
   });
 
   async function destination(path: string, extra: Record<string, unknown> = {}) {

@@ -1,11 +1,11 @@
 // Delivery end to end on real loopback destinations, once per database: signing, the
 // status-code rules, the retry schedule (driven by an injected clock), manual retry, filters
 // and secret rotation. Every delivery is verified with the npm `standardwebhooks` library.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseVariants } from '../helpers/databases.js';
-import { TestReceiver } from '../helpers/receiver.js';
+import { useDeliverySuite } from '../helpers/delivery-suite.js';
+import type { TestReceiver } from '../helpers/receiver.js';
 import { type Harness, startHarness } from '../helpers/relay-harness.js';
-import { TestClock } from '../helpers/test-clock.js';
 
 const variants = await databaseVariants('delivery');
 
@@ -14,21 +14,8 @@ describe.each(variants)('delivery on $name', (variant) => {
   let receiver: TestReceiver;
   let key: string;
 
-  beforeAll(async () => {
-    receiver = await new TestReceiver(new TestClock()).start();
-  });
-  afterAll(async () => {
-    await receiver.stop();
-    await variant.cleanup();
-  });
-  beforeEach(async () => {
-    h = await startHarness(variant);
-    // The receiver checks timestamps against the relay's clock.
-    receiver.clock = h.clock;
-    key = await h.source('platform');
-  });
-  afterEach(async () => {
-    await h.stop();
+  useDeliverySuite(variant, (suite) => {
+    ({ h, receiver, key } = suite);
   });
 
   async function destination(path: string, extra: Record<string, unknown> = {}) {

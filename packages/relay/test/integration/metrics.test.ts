@@ -1,11 +1,11 @@
 // /metrics over real HTTP, once per database: the state gauges (queue depth, oldest due
 // delivery, disabled destinations) are read from the store at scrape time, follow the injected
 // clock, and a database that is down leaves them out without failing the scrape.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseVariants } from '../helpers/databases.js';
-import { TestReceiver } from '../helpers/receiver.js';
-import { type Harness, startHarness } from '../helpers/relay-harness.js';
-import { TestClock } from '../helpers/test-clock.js';
+import { useDeliverySuite } from '../helpers/delivery-suite.js';
+import type { TestReceiver } from '../helpers/receiver.js';
+import type { Harness } from '../helpers/relay-harness.js';
 
 const variants = await databaseVariants('metrics');
 
@@ -21,20 +21,8 @@ describe.each(variants)('/metrics on $name', (variant) => {
   let receiver: TestReceiver;
   let key: string;
 
-  beforeAll(async () => {
-    receiver = await new TestReceiver(new TestClock()).start();
-  });
-  afterAll(async () => {
-    await receiver.stop();
-    await variant.cleanup();
-  });
-  beforeEach(async () => {
-    h = await startHarness(variant);
-    receiver.clock = h.clock;
-    key = await h.source('platform');
-  });
-  afterEach(async () => {
-    await h.stop();
+  useDeliverySuite(variant, (suite) => {
+    ({ h, receiver, key } = suite);
   });
 
   async function scrape(): Promise<string> {

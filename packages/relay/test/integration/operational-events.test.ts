@@ -2,11 +2,11 @@
 // `hookline`) through the same outbox, to destinations that subscribe to them by name; a
 // catch-all destination never receives them, and an exhausted delivery of an operational event
 // produces no further event. The dispatcher also records the delivery metrics.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseVariants } from '../helpers/databases.js';
-import { TestReceiver } from '../helpers/receiver.js';
-import { type Harness, startHarness } from '../helpers/relay-harness.js';
-import { TestClock } from '../helpers/test-clock.js';
+import { useDeliverySuite } from '../helpers/delivery-suite.js';
+import type { TestReceiver } from '../helpers/receiver.js';
+import type { Harness } from '../helpers/relay-harness.js';
 
 const variants = await databaseVariants('operational_events');
 
@@ -15,20 +15,8 @@ describe.each(variants)('operational events on $name', (variant) => {
   let receiver: TestReceiver;
   let key: string;
 
-  beforeAll(async () => {
-    receiver = await new TestReceiver(new TestClock()).start();
-  });
-  afterAll(async () => {
-    await receiver.stop();
-    await variant.cleanup();
-  });
-  beforeEach(async () => {
-    h = await startHarness(variant);
-    receiver.clock = h.clock;
-    key = await h.source('platform');
-  });
-  afterEach(async () => {
-    await h.stop();
+  useDeliverySuite(variant, (suite) => {
+    ({ h, receiver, key } = suite);
   });
 
   async function destination(path: string, extra: Record<string, unknown> = {}) {
