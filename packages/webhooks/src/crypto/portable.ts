@@ -1,13 +1,7 @@
 import { base64Encode } from '../encoding/base64.js';
-import { utf8Encode } from '../encoding/utf8.js';
 import { WebhookConfigError } from '../errors.js';
 import { hmacSha256 } from './sha256.js';
-import type { SignedContent, SyncCrypto } from './types.js';
-
-function bytesOf(content: SignedContent): Uint8Array[] {
-  const body = typeof content.body === 'string' ? utf8Encode(content.body) : content.body;
-  return [utf8Encode(content.prefix), body];
-}
+import { type SyncCrypto, signedContentBytes } from './types.js';
 
 const noEd25519 = (): never => {
   throw new WebhookConfigError(
@@ -19,8 +13,8 @@ const noEd25519 = (): never => {
 /** Synchronous crypto in plain JavaScript: HMAC only. */
 export const portableCrypto: SyncCrypto = {
   name: 'portable',
-  hmacSha256: (key, content) => hmacSha256(key.secret, ...bytesOf(content)),
+  hmacSha256: (key, content) => hmacSha256(key.secret, signedContentBytes(content)),
   ed25519Sign: noEd25519,
   ed25519Verify: noEd25519,
-  hmacSha256Base64: (key, content) => base64Encode(hmacSha256(key.secret, ...bytesOf(content))),
+  hmacSha256Base64: (key, content) => base64Encode(hmacSha256(key.secret, signedContentBytes(content))),
 };

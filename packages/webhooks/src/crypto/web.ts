@@ -1,9 +1,8 @@
 // Asynchronous primitives on WebCrypto (crypto.subtle): Workers, Deno, Bun, browsers and Node.
 import { base64Encode } from '../encoding/base64.js';
-import { utf8Encode } from '../encoding/utf8.js';
 import { WebhookConfigError } from '../errors.js';
 import type { Ed25519Key, HmacKey } from '../signature/keys.js';
-import type { SignedContent } from './types.js';
+import { type SignedContent, signedContentBytes } from './types.js';
 
 const PKCS8_PREFIX = Uint8Array.from([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
@@ -35,15 +34,6 @@ function cached<K extends object>(map: WeakMap<K, Promise<CryptoKey>>, key: K, m
 const buffer = (bytes: Uint8Array): ArrayBuffer =>
   bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 
-function message(content: SignedContent): ArrayBuffer {
-  const prefix = utf8Encode(content.prefix);
-  const body = typeof content.body === 'string' ? utf8Encode(content.body) : content.body;
-  const out = new Uint8Array(prefix.length + body.length);
-  out.set(prefix);
-  out.set(body, prefix.length);
-  return out.buffer;
-}
-
 const hmacKey = (key: HmacKey) =>
   cached(hmacKeys, key, () =>
     subtle().importKey('raw', buffer(key.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
@@ -71,18 +61,18 @@ const publicKey = (key: Ed25519Key) =>
 
 /** HMAC-SHA256 signature of the signed content, as base64. */
 export async function hmacSignAsync(key: HmacKey, content: SignedContent): Promise<string> {
-  const signature = await subtle().sign('HMAC', await hmacKey(key), message(content));
+  const signature = await subtle().sign('HMAC', await hmacKey(key), signedContentBytes(content));
   return base64Encode(new Uint8Array(signature));
 }
 
 /** Whether `signature` is the HMAC-SHA256 of the content (constant-time, inside WebCrypto). */
 export async function hmacVerifyAsync(key: HmacKey, content: SignedContent, signature: Uint8Array): Promise<boolean> {
-  return subtle().verify('HMAC', await hmacKey(key), buffer(signature), message(content));
+  return subtle().verify('HMAC', await hmacKey(key), buffer(signature), signedContentBytes(content));
 }
 
 /** ed25519 signature of the signed content, as base64. */
 export async function ed25519SignAsync(key: Ed25519Key, content: SignedContent): Promise<string> {
-  const signature = await subtle().sign('Ed25519', await privateKey(key), message(content));
+  const signature = await subtle().sign('Ed25519', await privateKey(key), signedContentBytes(content));
   return base64Encode(new Uint8Array(signature));
 }
 
@@ -92,5 +82,5 @@ export async function ed25519VerifyAsync(
   content: SignedContent,
   signature: Uint8Array,
 ): Promise<boolean> {
-  return subtle().verify('Ed25519', await publicKey(key), buffer(signature), message(content));
+  return subtle().verify('Ed25519', await publicKey(key), buffer(signature), signedContentBytes(content));
 }
