@@ -3,6 +3,7 @@ import type { PruneCounts, PruneOptions, PrunePreview } from '../retention/reten
 import { GroupCommit } from './group-commit.js';
 import * as destinations from './sql/destinations-queries.js';
 import * as idempotency from './sql/idempotency-queries.js';
+import * as ingest from './sql/ingest-queries.js';
 import * as log from './sql/log-queries.js';
 import * as metrics from './sql/metrics-queries.js';
 import * as outbox from './sql/outbox-queries.js';
@@ -49,7 +50,7 @@ export class SqlStore implements Store {
     this.kind = driver.kind;
     this.#onClose = onClose;
     if (driver.kind === 'sqlite') {
-      this.#ingests = new GroupCommit(driver, outbox.ingestIn);
+      this.#ingests = new GroupCommit(driver, ingest.ingestIn);
       this.#completions = new GroupCommit(driver, outbox.completeIn);
     }
   }
@@ -121,7 +122,7 @@ export class SqlStore implements Store {
 
   ingest(event: NewEvent): Promise<IngestResult> {
     if (this.#ingests) return this.#ingests.submit(event);
-    return this.#db.transaction((tx) => outbox.ingestIn(tx, event));
+    return this.#db.transaction((tx) => ingest.ingestIn(tx, event));
   }
 
   claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {

@@ -12,7 +12,7 @@ import type {
 } from '../../replay/replay-types.js';
 import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
 import type { Page } from '../types.js';
-import { insertDeliveryIn, orderingKeyOf } from './outbox-queries.js';
+import { insertDeliveryIn, orderingKeyOf } from './ingest-queries.js';
 import { page, placeholders } from './query-helpers.js';
 
 const optNum = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));

@@ -4,6 +4,9 @@ import Database from 'better-sqlite3';
 import { guarded, type SqlDriver, type SqlExecutor, type SqlRow } from '../sql-driver.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 
+/** Enough for every distinct statement the store issues, IN-list lengths included. */
+const STATEMENT_CACHE_SIZE = 500;
+
 export interface SqliteOptions {
   /** Database file path. */
   path: string;
@@ -20,6 +23,12 @@ export class SqliteDriver implements SqlDriver {
   readonly kind = 'sqlite' as const;
   readonly lockClause = '';
   readonly #db: Database.Database;
+  /**
+   * Prepared statements by SQL text. Preparing costs more than running most of the relay's
+   * statements, and the store issues a small fixed set of SQL strings (IN-lists vary in length,
+   * hence the bound), so each is compiled once per connection.
+   */
+  readonly #statements = new Map<string, Database.Statement>();
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -34,11 +43,25 @@ export class SqliteDriver implements SqlDriver {
 
   #run(sql: string, params: readonly unknown[] = []): SqlRow[] {
     if (this.#closed) throw new Error('The SQLite database is closed.');
-    const statement = this.#db.prepare(sql);
+    const statement = this.#prepare(sql);
     const values = params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
     if (statement.reader) return statement.all(...values) as SqlRow[];
     statement.run(...values);
     return [];
+  }
+
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+        // Evict the oldest entry: Map iterates in insertion order.
+        const oldest = this.#statements.keys().next().value;
+        if (oldest !== undefined) this.#statements.delete(oldest);
+      }
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
