@@ -58,6 +58,48 @@ describe.each(variants)('ingress on $name', (variant) => {
     expect(await count()).toBe(2);
   });
 
+  // Ingress caches sources: each change below follows an accepted event, so a stale cache would show.
+  it('takes a source deletion and re-creation into account at once', async () => {
+    const url = `${h.relay.url}/ingest/platform`;
+    const delivery = () => createTestDelivery({ type: 'session.status_idled', key, timestamp: h.clock.date() });
+    expect((await h.ingest('platform', key, 'session.status_idled')).status).toBe(200);
+    expect((await h.api('DELETE', '/v1/sources/platform')).status).toBe(204);
+    const gone = delivery();
+    expect(await post(url, gone.body, gone.headers)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'unknown_source' } },
+    });
+    const next = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    expect((await h.api('POST', '/v1/sources', { name: 'platform', keys: [next] })).status).toBe(201);
+    const old = delivery();
+    expect((await post(url, old.body, old.headers)).status).toBe(400);
+    expect((await h.ingest('platform', next, 'session.status_idled')).status).toBe(200);
+    expect(await count()).toBe(2);
+  });
+
+  // Ingest caches parsed filters: every change below lands between two events and must count.
+  it('fans an event out to the destinations and filters as they are when it arrives', async () => {
+    const deliveries = async () => {
+      const sent = await h.ingest('platform', key, 'session.status_idled');
+      expect(sent.status).toBe(200);
+      return sent.body.deliveries as number;
+    };
+    const url = 'http://127.0.0.1:9/x';
+    const change = async (method: 'POST' | 'PATCH', path: string, body: Record<string, unknown>) =>
+      expect((await h.api(method, path, { url, ...body })).status).toBeLessThan(300);
+    const vault = await h.api('POST', '/v1/destinations', { url, event_types: ['vault.*'] });
+    const path = `/v1/destinations/${vault.body.id}`;
+    expect(await deliveries()).toBe(0);
+    await change('PATCH', path, { event_types: ['session.*'] });
+    expect(await deliveries()).toBe(1);
+    await change('POST', '/v1/destinations', { event_types: ['session.status_idled'] });
+    expect(await deliveries()).toBe(2);
+    await change('PATCH', path, { event_types: ['vault.*'] });
+    expect(await deliveries()).toBe(1);
+    await change('PATCH', path, { event_types: ['session.*'], enabled: false });
+    expect(await deliveries()).toBe(1);
+  });
+
   it('accepts unknown event types (the platform adds types without notice)', async () => {
     const sent = await h.ingest('platform', key, 'session.something_new');
     expect(sent.status).toBe(200);

@@ -6,7 +6,7 @@ import {
   WebhookVerificationError,
 } from '@hookline/webhooks';
 import { acceptEvent, acceptedBody } from '../../api/accept-event.js';
-import { resolveSource } from '../../api/sources.js';
+import { resolveCachedSource } from '../../api/source-cache.js';
 import { SecretBoxError } from '../../crypto/secret-box.js';
 import { loggableId } from '../../observability/log-fields.js';
 import { ApiError } from '../api-error.js';
@@ -36,9 +36,9 @@ export const ingestRoute: Route = {
   async handle(request, relay) {
     const name = request.params.source ?? '';
     const count = (result: string) => relay.metrics.ingress.inc({ source: name, result });
-    let source: Awaited<ReturnType<typeof resolveSource>>;
+    let source: Awaited<ReturnType<typeof resolveCachedSource>>;
     try {
-      source = await resolveSource(relay, name);
+      source = await resolveCachedSource(relay, name);
     } catch (error) {
       if (error instanceof SecretBoxError) {
         // The master key does not match the one the keys were sealed with: an operator problem.

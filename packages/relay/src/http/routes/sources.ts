@@ -1,4 +1,5 @@
 import { presentSource } from '../../api/present.js';
+import { invalidateSource } from '../../api/source-cache.js';
 import { API_SOURCE, ENV_SOURCE, resolveSource, validateKeys, validateSourceName } from '../../api/sources.js';
 import type { RelayContext } from '../../relay-context.js';
 import { ApiError, invalid, notFound } from '../api-error.js';
@@ -64,6 +65,7 @@ export const sourceRoutes: Route[] = [
       };
       if (!(await relay.store.insertSource(row)))
         throw new ApiError(409, 'conflict', `A source named "${name}" exists.`);
+      invalidateSource(relay, name);
       return { status: 201, body: presentSource(row, keys.length) };
     },
   },
@@ -125,14 +127,17 @@ export const sourceRoutes: Route[] = [
       environmentManaged(relay, name);
       const input = await request.json();
       const keys = input.keys === undefined ? undefined : validateKeys(input.keys);
-      const row = await relay.store.updateSource(
-        name,
-        {
-          description: description(input.description),
-          ...(keys ? { sealedKeys: relay.secretBox.seal(JSON.stringify(keys)) } : {}),
-        },
-        relay.clock.now(),
-      );
+      const row = await relay.store
+        .updateSource(
+          name,
+          {
+            description: description(input.description),
+            ...(keys ? { sealedKeys: relay.secretBox.seal(JSON.stringify(keys)) } : {}),
+          },
+          relay.clock.now(),
+        )
+        // Even when the write failed: it may have committed, and a cache miss costs one read.
+        .finally(() => invalidateSource(relay, name));
       if (!row) throw notFound('source', name);
       return {
         status: 200,
@@ -151,7 +156,9 @@ export const sourceRoutes: Route[] = [
     async handle(request, relay) {
       const name = request.params.name ?? '';
       environmentManaged(relay, name);
-      if (name === API_SOURCE || !(await relay.store.deleteSource(name))) throw notFound('source', name);
+      if (name === API_SOURCE) throw notFound('source', name);
+      const deleted = await relay.store.deleteSource(name).finally(() => invalidateSource(relay, name));
+      if (!deleted) throw notFound('source', name);
       return { status: 204 };
     },
   },
