@@ -13,70 +13,172 @@ export function orderingKeyOf(event: Pick<NewEvent, 'resourceId' | 'threadId'>):
   return event.threadId ? `${event.resourceId}/${event.threadId}` : event.resourceId;
 }
 
+interface NewDelivery {
+  eventRowId: string;
+  destinationId: string;
+  orderingKey: string | null;
+  eventCreatedAt: number;
+  now: number;
+}
+
+const DELIVERY_COLUMNS = `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at,
+         created_at, updated_at, ordering_key, event_created_at) VALUES `;
+const DELIVERY_ROW = "(?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)";
+
+function deliveryParams(input: NewDelivery): unknown[] {
+  return [
+    newId('dlv', input.now),
+    input.eventRowId,
+    input.destinationId,
+    input.now,
+    input.now,
+    input.now,
+    input.orderingKey,
+    input.eventCreatedAt,
+  ];
+}
+
 /**
  * Inserts one pending delivery, due at `now`, inside the caller's transaction. Its
  * `hookline-sequence` number is drawn later, when it is first claimed (sequence-queries.ts), so
  * ingest never waits on another ingest. Anything that creates deliveries (ingest, replay)
- * should go through here.
+ * should go through here (or through {@link ingestBatchIn}, which writes the same rows).
  */
-export async function insertDeliveryIn(
-  tx: SqlExecutor,
-  input: { eventRowId: string; destinationId: string; orderingKey: string | null; eventCreatedAt: number; now: number },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO deliveries (id, event_row_id, destination_id, status, attempt_count, next_attempt_at, created_at, updated_at,
-         ordering_key, event_created_at)
-       VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
-    [
-      newId('dlv', input.now),
-      input.eventRowId,
-      input.destinationId,
-      input.now,
-      input.now,
-      input.now,
-      input.orderingKey,
-      input.eventCreatedAt,
-    ],
-  );
+export async function insertDeliveryIn(tx: SqlExecutor, input: NewDelivery): Promise<void> {
+  await tx.query(DELIVERY_COLUMNS + DELIVERY_ROW, deliveryParams(input));
 }
 
-export async function ingestIn(tx: SqlExecutor, event: NewEvent): Promise<IngestResult> {
-  const inserted = await tx.query(
-    `INSERT INTO events (id, event_id, source_name, type, resource_id, created_at, received_at, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_name, event_id) DO NOTHING RETURNING id`,
-    [
-      event.id,
-      event.eventId,
-      event.sourceName,
-      event.type,
-      event.resourceId,
-      event.createdAt,
-      event.receivedAt,
-      event.body,
-    ],
-  );
-  if (inserted.length === 0) {
-    const [existing] = await tx.query('SELECT * FROM events WHERE source_name = ? AND event_id = ?', [
-      event.sourceName,
-      event.eventId,
-    ]);
-    return { event: toEvent(existing as SqlRow), duplicate: true, deliveries: 0 };
+interface Subscriber {
+  id: string;
+  ordered: boolean;
+  patterns: readonly string[];
+}
+
+/**
+ * Parsed `event_types` by their stored text. The rows themselves are read in every ingest
+ * transaction (so a destination committed before an event's ingest always receives it); only the
+ * JSON parse is saved. Keyed by the text alone, a changed filter is a new key; the bound keeps
+ * destinations churned through many filters from growing the map forever.
+ */
+const parsedFilters = new Map<string, readonly string[]>();
+const PARSED_FILTERS_LIMIT = 1_000;
+
+function patternsOf(text: string): readonly string[] {
+  let patterns = parsedFilters.get(text);
+  if (patterns === undefined) {
+    patterns = Object.freeze(JSON.parse(text) as string[]);
+    if (parsedFilters.size >= PARSED_FILTERS_LIMIT) parsedFilters.clear();
+    parsedFilters.set(text, patterns);
   }
+  return patterns;
+}
+
+/** The enabled destinations, as of this statement in the caller's transaction. */
+async function subscribersIn(tx: SqlExecutor): Promise<Subscriber[]> {
+  const rows = await tx.query('SELECT id, event_types, ordering FROM destinations WHERE enabled = 1 ORDER BY id');
+  return rows.map((row) => ({
+    id: String(row.id),
+    ordered: row.ordering === 'per_resource',
+    patterns: patternsOf(String(row.event_types)),
+  }));
+}
+
+function deliveriesFor(event: NewEvent, subscribers: readonly Subscriber[]): NewDelivery[] {
   const operational = event.sourceName === OPERATIONAL_SOURCE;
-  const destinations = (
-    await tx.query('SELECT id, event_types, ordering FROM destinations WHERE enabled = 1 ORDER BY id')
-  ).filter((row) => {
-    const patterns = JSON.parse(String(row.event_types)) as string[];
-    return operational ? wantsOperationalEvent(patterns, event.type) : matchesEventType(patterns, event.type);
-  });
-  for (const destination of destinations) {
-    await insertDeliveryIn(tx, {
+  const deliveries: NewDelivery[] = [];
+  for (const subscriber of subscribers) {
+    const wanted = operational
+      ? wantsOperationalEvent(subscriber.patterns, event.type)
+      : matchesEventType(subscriber.patterns, event.type);
+    if (!wanted) continue;
+    deliveries.push({
       eventRowId: event.id,
-      destinationId: String(destination.id),
-      orderingKey: destination.ordering === 'per_resource' ? orderingKeyOf(event) : null,
+      destinationId: subscriber.id,
+      orderingKey: subscriber.ordered ? orderingKeyOf(event) : null,
       eventCreatedAt: event.createdAt,
       now: event.receivedAt,
     });
   }
-  return { event: { ...event }, duplicate: false, deliveries: destinations.length };
+  return deliveries;
+}
+
+const INSERT_EVENT = `INSERT INTO events (id, event_id, source_name, type, resource_id, created_at, received_at, body) VALUES `;
+const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?)';
+const ON_CONFLICT = ' ON CONFLICT (source_name, event_id) DO NOTHING RETURNING id';
+
+const eventParams = (event: NewEvent): unknown[] => [
+  event.id,
+  event.eventId,
+  event.sourceName,
+  event.type,
+  event.resourceId,
+  event.createdAt,
+  event.receivedAt,
+  event.body,
+];
+
+async function duplicateOf(tx: SqlExecutor, event: NewEvent): Promise<IngestResult> {
+  const [existing] = await tx.query('SELECT * FROM events WHERE source_name = ? AND event_id = ?', [
+    event.sourceName,
+    event.eventId,
+  ]);
+  return { event: toEvent(existing as SqlRow), duplicate: true, deliveries: 0 };
+}
+
+export async function ingestIn(tx: SqlExecutor, event: NewEvent): Promise<IngestResult> {
+  const inserted = await tx.query(INSERT_EVENT + EVENT_ROW + ON_CONFLICT, eventParams(event));
+  if (inserted.length === 0) return duplicateOf(tx, event);
+  const deliveries = deliveriesFor(event, await subscribersIn(tx));
+  for (const delivery of deliveries) await insertDeliveryIn(tx, delivery);
+  return { event: { ...event }, duplicate: false, deliveries: deliveries.length };
+}
+
+function compareKeys(a: NewEvent, b: NewEvent): number {
+  if (a.sourceName !== b.sourceName) return a.sourceName < b.sourceName ? -1 : 1;
+  if (a.eventId !== b.eventId) return a.eventId < b.eventId ? -1 : 1;
+  return 0;
+}
+
+/** Rows per multi-row INSERT: 8 parameters each stays far below PostgreSQL's 65,535. */
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * {@link ingestIn} for many events in one transaction, in a fixed number of statements: one
+ * multi-row INSERT of the events, one read of the destinations, one multi-row INSERT of the
+ * deliveries (per {@link ROWS_PER_STATEMENT}). Results are in the order of `events`. Any failure
+ * fails the whole call; the caller isolates the culprit (see ingest-batcher.ts). Meant for
+ * PostgreSQL, whose statements cost a round trip each; the SQL text varies with the batch size.
+ */
+export async function ingestBatchIn(tx: SqlExecutor, events: readonly NewEvent[]): Promise<IngestResult[]> {
+  const inserted = new Set<string>();
+  // Rows in one order for every batch, so two batches that both hold a not-yet-committed id the
+  // other inserts wait on each other in a line, never in a cycle (a deadlock). Deliveries keep
+  // arrival order: their ids break ties in delivery order.
+  const byKey = [...events].sort((a, b) => compareKeys(a, b));
+  for (let start = 0; start < byKey.length; start += ROWS_PER_STATEMENT) {
+    const chunk = byKey.slice(start, start + ROWS_PER_STATEMENT);
+    const rows = await tx.query(
+      INSERT_EVENT + chunk.map(() => EVENT_ROW).join(', ') + ON_CONFLICT,
+      chunk.flatMap(eventParams),
+    );
+    for (const row of rows) inserted.add(String(row.id));
+  }
+  const subscribers = inserted.size > 0 ? await subscribersIn(tx) : [];
+  const results: IngestResult[] = [];
+  const deliveries: NewDelivery[] = [];
+  for (const event of events) {
+    if (!inserted.has(event.id)) {
+      // Already stored, possibly by an earlier event of this very batch.
+      results.push(await duplicateOf(tx, event));
+      continue;
+    }
+    const own = deliveriesFor(event, subscribers);
+    deliveries.push(...own);
+    results.push({ event: { ...event }, duplicate: false, deliveries: own.length });
+  }
+  for (let start = 0; start < deliveries.length; start += ROWS_PER_STATEMENT) {
+    const chunk = deliveries.slice(start, start + ROWS_PER_STATEMENT);
+    await tx.query(DELIVERY_COLUMNS + chunk.map(() => DELIVERY_ROW).join(', '), chunk.flatMap(deliveryParams));
+  }
+  return results;
 }
