@@ -1,6 +1,7 @@
 import type { NewReplayJob, ReplayBatchOptions, ReplayJobRow } from '../replay/replay-types.js';
 import type { PruneCounts, PruneOptions, PrunePreview } from '../retention/retention-types.js';
 import { GroupCommit } from './group-commit.js';
+import { IngestBatcher } from './ingest-batcher.js';
 import * as destinations from './sql/destinations-queries.js';
 import * as idempotency from './sql/idempotency-queries.js';
 import * as ingest from './sql/ingest-queries.js';
@@ -35,13 +36,14 @@ import type {
 /**
  * The {@link Store} for both databases, over a {@link SqlDriver}; the queries live in sql/, one
  * file per concern. On SQLite (one connection) ingests and attempt results go through group
- * commit; on PostgreSQL they run as parallel transactions on the pool.
+ * commit; on PostgreSQL ingests are batched (ingest-batcher.ts) and attempt results run as
+ * parallel transactions on the pool.
  */
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly #db: SqlDriver;
   readonly #onClose: (() => void) | undefined;
-  readonly #ingests: GroupCommit<NewEvent, IngestResult> | undefined;
+  readonly #ingests: GroupCommit<NewEvent, IngestResult> | IngestBatcher;
   readonly #completions: GroupCommit<CompleteAttempt, boolean> | undefined;
 
   /** `onClose` runs after the database closes (it releases the SQLite data-directory lock). */
@@ -52,6 +54,9 @@ export class SqlStore implements Store {
     if (driver.kind === 'sqlite') {
       this.#ingests = new GroupCommit(driver, ingest.ingestIn);
       this.#completions = new GroupCommit(driver, outbox.completeIn);
+    } else {
+      // Batches of concurrent ingests, a few transactions at a time (ingest-batcher.ts).
+      this.#ingests = new IngestBatcher(driver);
     }
   }
 
@@ -121,8 +126,7 @@ export class SqlStore implements Store {
   }
 
   ingest(event: NewEvent): Promise<IngestResult> {
-    if (this.#ingests) return this.#ingests.submit(event);
-    return this.#db.transaction((tx) => ingest.ingestIn(tx, event));
+    return this.#ingests.submit(event);
   }
 
   claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {
