@@ -10,6 +10,7 @@ export {
   dedupeTiming,
   MemoryDedupeStore,
   type MemoryDedupeStoreOptions,
+  type SyncDedupeStore,
 } from './dedupe/index.js';
 export {
   type ConfigErrorCode,

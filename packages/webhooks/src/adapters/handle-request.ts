@@ -1,5 +1,6 @@
 import { WebhookConfigError, WebhookPayloadError, WebhookVerificationError } from '../errors.js';
 import { WebhookHandlerError } from '../router/handler-error.js';
+import { receiveNow } from '../router/receive-now.js';
 import type { Webhooks } from '../router/webhooks.js';
 import type { WebhookBody } from '../signature/body.js';
 import type { HeadersInput } from '../signature/headers.js';
@@ -52,7 +53,9 @@ export async function handleRequest(
       await options.enqueue(event);
       return emptyResponse(202);
     }
-    const result = await webhooks.verifyAndReceive(delivery);
+    // Without a promise hop when the router could answer at once (in-memory dedupe, sync handlers).
+    const now = webhooks[receiveNow](delivery);
+    const result = now instanceof Promise ? await now : now;
     if (result.status !== 'in_progress') return emptyResponse(204);
     // 409, not 503: nothing is down, this event is simply being handled right now. Any non-2xx
     // makes the platform retry; retry-after tells senders that honour it when the lease ends.

@@ -8,8 +8,10 @@ export interface HttpResponse {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+const NO_HEADERS: Record<string, string> = Object.freeze({});
+
 /** An empty response (204, 202). */
-export function emptyResponse(status: number, headers: Record<string, string> = {}): HttpResponse {
+export function emptyResponse(status: number, headers: Record<string, string> = NO_HEADERS): HttpResponse {
   return { status, headers, body: undefined };
 }
 

@@ -1,6 +1,6 @@
 /** Whether a request URL (path and query) is for `path`; a trailing slash matches too. */
 export function matchesPath(url: string | undefined, path: string | undefined): boolean {
-  if (path === undefined) return true;
+  if (path === undefined || url === path) return true;
   const query = url?.indexOf('?') ?? -1;
   const pathname = url === undefined ? '/' : query >= 0 ? url.slice(0, query) : url;
   const wanted = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
@@ -10,6 +10,7 @@ export function matchesPath(url: string | undefined, path: string | undefined): 
 
 /** Whether a `content-type` is JSON: `application/json` or `application/*+json`, any parameters. */
 export function isJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === 'application/json') return true;
   if (!contentType) return false;
   const semicolon = contentType.indexOf(';');
   const type = (semicolon >= 0 ? contentType.slice(0, semicolon) : contentType).trim().toLowerCase();

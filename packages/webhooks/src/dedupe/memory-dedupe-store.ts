@@ -1,9 +1,9 @@
 import {
   type ClaimResult,
   claimToken,
-  type DedupeStore,
   type DedupeTimingOptions,
   dedupeTiming,
+  type SyncDedupeStore,
 } from './dedupe-store.js';
 
 /** Options of {@link MemoryDedupeStore}. */
@@ -24,7 +24,7 @@ interface Entry {
  * The default store: a bounded LRU with TTL in this process's memory. It deduplicates within
  * one process only; with several replicas use a shared store from `@hookline/stores`.
  */
-export class MemoryDedupeStore implements DedupeStore {
+export class MemoryDedupeStore implements SyncDedupeStore {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
   readonly #leaseMs: number;
@@ -45,6 +45,18 @@ export class MemoryDedupeStore implements DedupeStore {
   }
 
   async claim(id: string): Promise<ClaimResult> {
+    return this.claimSync(id);
+  }
+
+  async complete(id: string, token: string): Promise<void> {
+    this.completeSync(id, token);
+  }
+
+  async release(id: string, token: string): Promise<void> {
+    this.releaseSync(id, token);
+  }
+
+  claimSync(id: string): ClaimResult {
     const now = this.#now();
     const entry = this.#entries.get(id);
     if (entry && entry.expiresAt > now) {
@@ -59,14 +71,14 @@ export class MemoryDedupeStore implements DedupeStore {
     return { status: 'claimed', token };
   }
 
-  async complete(id: string, token: string): Promise<void> {
+  completeSync(id: string, token: string): void {
     // Even a holder whose lease was taken over completes: the work is done either way, and
     // remembering it stops further duplicates. The token only guards `release`.
     void token;
     this.#set(id, { state: 'completed', token, expiresAt: this.#now() + this.#ttlMs });
   }
 
-  async release(id: string, token: string): Promise<void> {
+  releaseSync(id: string, token: string): void {
     const entry = this.#entries.get(id);
     if (entry?.state === 'processing' && entry.token === token) this.#entries.delete(id);
   }

@@ -7,6 +7,14 @@ import type { AnyEventHandler } from './handler-types.js';
  * others (they may have side effects half done). Failures are reported together.
  */
 export async function dispatch(event: WebhookEvent, handlers: readonly AnyEventHandler[]): Promise<void> {
+  await dispatchNow(event, handlers);
+}
+
+/**
+ * {@link dispatch} without a promise when every handler returns synchronously: `undefined`
+ * means all of them are done (a failure throws here), a promise means one is still running.
+ */
+export function dispatchNow(event: WebhookEvent, handlers: readonly AnyEventHandler[]): Promise<void> | undefined {
   const errors: unknown[] = [];
   let pending: Promise<unknown>[] | undefined;
   // Start every handler before awaiting any. Synchronous handlers cost no promise at all, which
@@ -26,8 +34,13 @@ export async function dispatch(event: WebhookEvent, handlers: readonly AnyEventH
       errors.push(error);
     }
   }
-  if (pending) await Promise.all(pending);
+  if (pending) {
+    return Promise.all(pending).then(() => {
+      if (errors.length > 0) throw new WebhookHandlerError(event, errors);
+    });
+  }
   if (errors.length > 0) throw new WebhookHandlerError(event, errors);
+  return undefined;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

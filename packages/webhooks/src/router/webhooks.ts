@@ -1,4 +1,4 @@
-import type { DedupeStore } from '../dedupe/dedupe-store.js';
+import { type DedupeStore, isSyncDedupeStore, type SyncDedupeStore } from '../dedupe/dedupe-store.js';
 import { MemoryDedupeStore } from '../dedupe/memory-dedupe-store.js';
 import { runOnce } from '../dedupe/run-once.js';
 import { WebhookPayloadError, WebhookVerificationError } from '../errors.js';
@@ -8,10 +8,11 @@ import type { WebhookBody } from '../signature/body.js';
 import type { HeadersInput } from '../signature/headers.js';
 import { type KeyInput, resolveKeys } from '../signature/keys.js';
 import { unwrap } from '../unwrap.js';
-import { dispatch } from './dispatch.js';
+import { dispatch, dispatchNow } from './dispatch.js';
 import { type EventPattern, expandPatterns } from './event-pattern.js';
 import type { AnyEventHandler, ErrorContext, ErrorHandler, Handler, Logger, ReceiveResult } from './handler-types.js';
 import { createLogger } from './logger.js';
+import { receiveNow } from './receive-now.js';
 
 /** Options of {@link Webhooks}. */
 export interface WebhooksOptions {
@@ -50,6 +51,8 @@ export class Webhooks {
   readonly #any: AnyEventHandler[] = [];
   readonly #unhandled: AnyEventHandler[] = [];
   readonly #errorHandlers: ErrorHandler[] = [];
+  /** The dedupe store when it can answer synchronously (the in-memory default). */
+  readonly #syncDedupe: SyncDedupeStore | undefined;
 
   constructor(options: WebhooksOptions = {}) {
     // A malformed key fails at start-up rather than on the first delivery.
@@ -59,6 +62,7 @@ export class Webhooks {
     this.#unknownEvents = options.unknownEvents ?? 'accept';
     this.dedupe = options.dedupe === false ? undefined : (options.dedupe ?? new MemoryDedupeStore());
     this.log = createLogger(options.log);
+    this.#syncDedupe = this.dedupe && isSyncDedupeStore(this.dedupe) ? this.dedupe : undefined;
   }
 
   /** Runs `handler` for events of a type, several types, or a resource's known types (`'session.*'`). */
@@ -122,6 +126,70 @@ export class Webhooks {
       throw error;
     }
     return this.#receive(event);
+  }
+
+  /**
+   * {@link verifyAndReceive} for the adapters: the same steps and results, but with a store that
+   * answers synchronously and synchronous handlers it returns without a promise hop.
+   */
+  [receiveNow](delivery: Delivery): ReceiveResult | Promise<ReceiveResult> {
+    let event: WebhookEvent;
+    try {
+      event = this.#unwrap(delivery);
+    } catch (error) {
+      return this.#fail(error, undefined);
+    }
+    const store = this.#syncDedupe;
+    if (!store) return this.#receive(event);
+    const handlers = this.#handlersFor(event);
+    let claim: ReturnType<SyncDedupeStore['claimSync']>;
+    try {
+      claim = store.claimSync(event.id);
+    } catch (error) {
+      return this.#fail(error, event);
+    }
+    if (claim.status !== 'claimed') return this.#skipped(claim, event);
+    const { token } = claim;
+    let running: Promise<void> | undefined;
+    try {
+      running = dispatchNow(event, handlers);
+    } catch (error) {
+      store.releaseSync(event.id, token);
+      return this.#fail(error, event);
+    }
+    if (running === undefined) {
+      store.completeSync(event.id, token);
+      return { status: 'processed', event };
+    }
+    return running.then(
+      () => {
+        store.completeSync(event.id, token);
+        return { status: 'processed', event };
+      },
+      (error: unknown) => {
+        store.releaseSync(event.id, token);
+        return this.#fail(error, event);
+      },
+    );
+  }
+
+  /** The result for a delivery whose claim found the event completed or in progress. */
+  #skipped(
+    claim: { status: 'completed' } | { status: 'in_progress'; retryAfterMs: number | undefined },
+    event: WebhookEvent,
+  ): ReceiveResult {
+    const result: ReceiveResult =
+      claim.status === 'completed'
+        ? { status: 'duplicate', event }
+        : { status: 'in_progress', event, retryAfterMs: claim.retryAfterMs };
+    this.log.debug(`webhook ${event.id}: ${result.status}, handlers skipped`);
+    return result;
+  }
+
+  /** Reports a failure to `onError` (or the log), then rejects with it. */
+  async #fail(error: unknown, event: WebhookEvent | undefined): Promise<never> {
+    await this.#report(error, { event });
+    throw error;
   }
 
   #unwrap(delivery: Delivery): WebhookEvent {

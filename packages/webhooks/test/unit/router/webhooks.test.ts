@@ -1,9 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  type DedupeStore,
   type EventOf,
   type Handler,
   isKnownEvent,
   MemoryDedupeStore,
+  type MemoryDedupeStoreOptions,
+  type ReceiveResult,
   type TypesMatching,
   WebhookConfigError,
   type WebhookEvent,
@@ -12,6 +15,7 @@ import {
   Webhooks,
   WebhookVerificationError,
 } from '../../../src/index.js';
+import { receiveNow } from '../../../src/router/receive-now.js';
 import { createTestDelivery, generateSecret } from '../../../src/testing/index.js';
 
 const key = generateSecret();
@@ -209,9 +213,42 @@ describe('Webhooks.receive (events verified elsewhere)', () => {
   });
 });
 
-describe('Webhooks deduplication', () => {
-  it('deduplicates by event id with the in-memory store by default', async () => {
-    const webhooks = new Webhooks({ key });
+/** An in-memory store without the synchronous methods, so every path takes the asynchronous route. */
+class AsyncOnlyStore implements DedupeStore {
+  readonly #inner: MemoryDedupeStore;
+  constructor(options: MemoryDedupeStoreOptions = {}) {
+    this.#inner = new MemoryDedupeStore(options);
+  }
+  claim(id: string) {
+    return this.#inner.claim(id);
+  }
+  complete(id: string, token: string) {
+    return this.#inner.complete(id, token);
+  }
+  release(id: string, token: string) {
+    return this.#inner.release(id, token);
+  }
+}
+
+type Receive = (webhooks: Webhooks, d: ReturnType<typeof delivery>) => Promise<ReceiveResult>;
+
+// The adapters enter through receiveNow (no promise hop with a synchronous store and handlers);
+// users call verifyAndReceive. Both must behave the same, with either kind of store.
+describe.each([
+  { path: 'verifyAndReceive', store: 'memory', receive: ((w, d) => w.verifyAndReceive(d)) as Receive },
+  { path: 'receiveNow', store: 'memory', receive: (async (w, d) => w[receiveNow](d)) as Receive },
+  {
+    path: 'receiveNow',
+    store: 'async-only',
+    receive: (async (w, d) => w[receiveNow](d)) as Receive,
+    dedupe: (options?: MemoryDedupeStoreOptions) => new AsyncOnlyStore(options),
+  },
+])('Webhooks deduplication ($path, $store store)', ({ receive, dedupe }) => {
+  const storeWith = (options?: MemoryDedupeStoreOptions) =>
+    dedupe ? dedupe(options) : options ? new MemoryDedupeStore(options) : undefined;
+
+  it('deduplicates by event id', async () => {
+    const webhooks = new Webhooks({ key, dedupe: storeWith() });
     let runs = 0;
     webhooks.on('session.created', () => {
       runs++;
@@ -219,28 +256,59 @@ describe('Webhooks deduplication', () => {
     const d = delivery('session.created');
     // A retry is a new attempt: same id and body, new timestamp and signature.
     const retry = delivery('session.created', { id: d.event.id });
-    expect((await webhooks.verifyAndReceive(d)).status).toBe('processed');
-    expect((await webhooks.verifyAndReceive(retry)).status).toBe('duplicate');
+    expect((await receive(webhooks, d)).status).toBe('processed');
+    expect((await receive(webhooks, retry)).status).toBe('duplicate');
     expect(runs).toBe(1);
-    expect(webhooks.dedupe).toBeInstanceOf(MemoryDedupeStore);
+    if (!dedupe) expect(webhooks.dedupe).toBeInstanceOf(MemoryDedupeStore);
   });
 
-  it('a handler failure releases the claim, so the retry runs the handlers again', async () => {
-    const webhooks = new Webhooks({ key, log: quiet });
+  it('a handler failure, thrown or rejected, releases the claim, so the retry runs the handlers again', async () => {
+    const webhooks = new Webhooks({ key, log: quiet, dedupe: storeWith() });
+    const reported: unknown[] = [];
+    webhooks.onError((error) => {
+      reported.push(error);
+    });
+    let syncRuns = 0;
+    webhooks.on('session.created', () => {
+      syncRuns++;
+      if (syncRuns === 1) throw new Error('transient');
+    });
+    let asyncRuns = 0;
+    webhooks.on('session.deleted', async () => {
+      asyncRuns++;
+      if (asyncRuns === 1) throw new Error('transient');
+    });
+    for (const type of ['session.created', 'session.deleted']) {
+      const d = delivery(type);
+      await expect(receive(webhooks, d)).rejects.toThrow(WebhookHandlerError);
+      expect((await receive(webhooks, d)).status).toBe('processed');
+      expect((await receive(webhooks, d)).status).toBe('duplicate');
+    }
+    expect([syncRuns, asyncRuns]).toEqual([2, 2]);
+    expect(reported).toHaveLength(2);
+    expect(reported.every((error) => error instanceof WebhookHandlerError)).toBe(true);
+  });
+
+  it('a verification failure is reported to onError and thrown, and claims nothing', async () => {
+    const webhooks = new Webhooks({ key, log: quiet, dedupe: storeWith() });
+    const reported: unknown[] = [];
+    webhooks.onError((error) => {
+      reported.push(error);
+    });
     let runs = 0;
     webhooks.on('session.created', () => {
       runs++;
-      if (runs === 1) throw new Error('transient');
     });
     const d = delivery('session.created');
-    await expect(webhooks.verifyAndReceive(d)).rejects.toThrow(WebhookHandlerError);
-    expect((await webhooks.verifyAndReceive(d)).status).toBe('processed');
-    expect((await webhooks.verifyAndReceive(d)).status).toBe('duplicate');
-    expect(runs).toBe(2);
+    const forged = { ...d, headers: { ...d.headers, 'webhook-signature': `v1,${'A'.repeat(43)}=` } };
+    await expect(receive(webhooks, forged)).rejects.toThrow(WebhookVerificationError);
+    expect(reported).toHaveLength(1);
+    expect((await receive(webhooks, d)).status).toBe('processed');
+    expect(runs).toBe(1);
   });
 
   it('a concurrent delivery of an id in progress does not run handlers, and says when to retry', async () => {
-    const webhooks = new Webhooks({ key, dedupe: new MemoryDedupeStore({ leaseSeconds: 30 }) });
+    const webhooks = new Webhooks({ key, dedupe: storeWith({ leaseSeconds: 30 }) });
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -251,8 +319,8 @@ describe('Webhooks deduplication', () => {
       await gate;
     });
     const d = delivery('session.created');
-    const first = webhooks.verifyAndReceive(d);
-    const others = await Promise.all(Array.from({ length: 49 }, () => webhooks.verifyAndReceive(d)));
+    const first = receive(webhooks, d);
+    const others = await Promise.all(Array.from({ length: 49 }, () => receive(webhooks, d)));
     release();
     expect((await first).status).toBe('processed');
     expect(new Set(others.map((r) => r.status))).toEqual(new Set(['in_progress']));
@@ -269,10 +337,35 @@ describe('Webhooks deduplication', () => {
       runs++;
     });
     const d = delivery('session.created');
-    await webhooks.verifyAndReceive(d);
-    await webhooks.verifyAndReceive(d);
+    await receive(webhooks, d);
+    await receive(webhooks, d);
     expect(runs).toBe(2);
     expect(webhooks.dedupe).toBeUndefined();
+  });
+});
+
+describe('the synchronous fast path', () => {
+  it('answers without a promise when the store and every handler are synchronous', () => {
+    const webhooks = new Webhooks({ key });
+    webhooks.on('session.created', () => undefined);
+    const d = delivery('session.created');
+    const first = webhooks[receiveNow](d);
+    expect(first).not.toBeInstanceOf(Promise);
+    expect((first as ReceiveResult).status).toBe('processed');
+    expect((webhooks[receiveNow](d) as ReceiveResult).status).toBe('duplicate');
+  });
+
+  it('waits for an asynchronous handler before completing the claim', async () => {
+    const webhooks = new Webhooks({ key });
+    let finish: () => void = () => undefined;
+    webhooks.on('session.created', () => new Promise<void>((resolve) => (finish = resolve)));
+    const d = delivery('session.created');
+    const running = webhooks[receiveNow](d);
+    expect(running).toBeInstanceOf(Promise);
+    expect((webhooks[receiveNow](d) as ReceiveResult).status).toBe('in_progress');
+    finish();
+    expect((await running).status).toBe('processed');
+    expect((webhooks[receiveNow](d) as ReceiveResult).status).toBe('duplicate');
   });
 });
 
