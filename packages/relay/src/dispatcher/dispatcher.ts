@@ -47,6 +47,8 @@ export class Dispatcher {
   #wakeRequested = false;
   #loop: Promise<void> | undefined;
   #lastPollOk = false;
+  /** Claimed deliveries handed straight back because their lane refused them. */
+  #released = 0;
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
@@ -88,6 +90,11 @@ export class Dispatcher {
   /** True while the loop runs and its last claim reached the database (for /readyz). */
   get healthy(): boolean {
     return this.#running && this.#lastPollOk;
+  }
+
+  /** Deliveries claimed and then handed back unattempted since start (tests pin it near zero). */
+  get releasedLeases(): number {
+    return this.#released;
   }
 
   get inFlight(): number {
@@ -151,17 +158,20 @@ export class Dispatcher {
     const free = o.maxInFlight - this.#inFlight.size;
     if (free <= 0) return 0;
     // Destinations whose breaker is open, whose lane is full or whose bucket is empty stay
-    // unclaimed: their deliveries are parked without spending retry attempts.
+    // unclaimed: their deliveries are parked without spending retry attempts. The others are
+    // claimed only up to what their lane admits, so a claim hands (almost) nothing back.
+    const limits = this.#lanes.claimLimits();
     const claimed = await o.store.claimDue({
       now: o.clock.now(),
       limit: Math.min(free, o.claimBatchSize),
       owner: this.owner,
       leaseMarginMs: o.leaseMarginMs,
       defaultTimeoutMs: o.defaultTimeoutMs,
-      excludeDestinationIds: this.#lanes.blocked(),
+      excludeDestinationIds: limits.blocked,
+      lanes: { defaultMaxInFlight: o.maxInFlightPerDestination, inFlight: limits.inFlight, caps: limits.caps },
     });
-    // One claim can return more for a destination than its lane allows now: start what it
-    // admits and hand the rest back at once (no attempt recorded, the schedule untouched).
+    // Only a lane that changed between the two questions refuses here (a rate first seen in this
+    // claim, a breaker that opened meanwhile): its deliveries go back at once, schedule untouched.
     const refused: string[] = [];
     let started = 0;
     this.#retryAt = undefined;
@@ -180,6 +190,7 @@ export class Dispatcher {
       void this.#launch(item, false, decision.permit);
       started++;
     }
+    this.#released += refused.length;
     if (refused.length > 0) await o.store.releaseLeases(this.owner, refused);
     return started;
   }
@@ -205,13 +216,19 @@ export class Dispatcher {
     });
     try {
       const result = await attemptDelivery(item, o, { owner: this.owner, manual });
+      // The destination has answered: free its slot and tell its breaker now, not after the
+      // write. The lease still holds the row (and, with per_resource ordering, its key) until
+      // the result is recorded, so the freed slot can only go to another delivery; waking the
+      // loop lets it claim one while this result waits for its group commit.
+      if (permit) {
+        permit.finish(result.attempt.outcome === 'delivered' ? 'success' : 'failure');
+        if (this.#running) this.wake();
+      }
       const saved = await o.store.completeAttempt(result);
       if (!saved) {
-        permit?.abandon();
         log.warn('lease lost before the attempt was recorded; another worker will retry it');
         return undefined;
       }
-      permit?.finish(result.attempt.outcome === 'delivered' ? 'success' : 'failure');
       await this.#followUp.afterAttempt(item, result);
       const { attempt } = result;
       if (attempt.outcome === 'delivered') log.debug({ status: attempt.statusCode }, 'delivered');

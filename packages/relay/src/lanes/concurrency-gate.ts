@@ -55,6 +55,11 @@ export class ConcurrencyGate {
     return this.#slots.get(key)?.inFlight ?? 0;
   }
 
+  /** Attempts in flight per destination, for destinations with any. */
+  counts(): Map<string, number> {
+    return new Map([...this.#slots].map(([key, s]) => [key, s.inFlight]));
+  }
+
   /** Destinations at their cap; the dispatcher leaves their deliveries unclaimed. */
   saturated(): string[] {
     return [...this.#slots].filter(([, s]) => s.inFlight >= s.limit).map(([key]) => key);

@@ -127,6 +127,24 @@ export class DestinationLanes {
     return [...blocked];
   }
 
+  /**
+   * What a claim may take for each destination now: the destinations that may start nothing
+   * (as {@link blocked}), attempts in flight per destination (the claim subtracts them from each
+   * destination's `max_in_flight`), and further caps: the tokens left in a rate limit, 1 for a
+   * half-open breaker's probe. A claim that respects these hands back nothing `tryStart` refuses.
+   */
+  claimLimits(): { blocked: string[]; inFlight: Map<string, number>; caps: Map<string, number> } {
+    const now = this.#clock.now();
+    const caps = new Map<string, number>();
+    for (const [id, lane] of this.#lanes) {
+      const breaker = lane.breaker.peek(now);
+      let cap = breaker.allowed && breaker.probe ? 1 : Number.POSITIVE_INFINITY;
+      if (lane.bucket) cap = Math.min(cap, lane.bucket.available(now));
+      if (cap !== Number.POSITIVE_INFINITY) caps.set(id, cap);
+    }
+    return { blocked: this.blocked(), inFlight: this.#gate.counts(), caps };
+  }
+
   /** The destination's breaker state (`closed` for one never seen). */
   breakerState(destinationId: string): BreakerState {
     return this.#lanes.get(destinationId)?.breaker.state ?? 'closed';

@@ -53,6 +53,12 @@ export class TokenBucket {
     return { allowed: false, retryAt: Math.ceil(tat - this.#tolerance - EPSILON_MS) };
   }
 
+  /** How many tokens could be taken one after another now (0 when none). */
+  available(now = this.#clock.now()): number {
+    const ahead = Math.max(this.#tat, now) - now;
+    return Math.max(0, Math.floor((this.#tolerance - ahead + EPSILON_MS) / this.#interval) + 1);
+  }
+
   /** Takes a token if one is available. */
   tryTake(now = this.#clock.now()): RateDecision {
     const decision = this.peek(now);

@@ -66,3 +66,70 @@ export class GroupCommit<I, O> {
     });
   }
 }
+
+/**
+ * Group commit for whole batches: `work` receives every input that arrived while the previous
+ * batches were committing and answers them in order, with a few multi-row statements instead of
+ * one transaction (or savepoint) per input. At most `maxConcurrent` batches commit at once, so
+ * under load the batches grow instead of the transactions multiplying; this is what lets
+ * PostgreSQL, where every statement is a round trip and every COMMIT an fsync, keep up. A failing
+ * batch rejects all of its inputs (nothing of it is durable).
+ */
+export class BatchCommit<I, O> {
+  readonly #db: SqlDriver;
+  readonly #work: (tx: SqlExecutor, inputs: I[]) => Promise<O[]>;
+  readonly #maxBatch: number;
+  readonly #maxConcurrent: number;
+  #pending: Pending<I, O>[] = [];
+  #active = 0;
+  #scheduled = false;
+
+  constructor(
+    db: SqlDriver,
+    work: (tx: SqlExecutor, inputs: I[]) => Promise<O[]>,
+    options: { maxBatch?: number; maxConcurrent?: number } = {},
+  ) {
+    this.#db = db;
+    this.#work = work;
+    this.#maxBatch = options.maxBatch ?? 256;
+    this.#maxConcurrent = options.maxConcurrent ?? 1;
+  }
+
+  submit(input: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.#pending.push({ input, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#pending.length === 0 || this.#active >= this.#maxConcurrent) return;
+    // One turn of the event loop lets the results that are ready together join one batch.
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#pending.length === 0 || this.#active >= this.#maxConcurrent) return;
+    const batch = this.#pending.splice(0, this.#maxBatch);
+    this.#active++;
+    this.#schedule();
+    try {
+      const outputs = await this.#db.transaction((tx) =>
+        this.#work(
+          tx,
+          batch.map((item) => item.input),
+        ),
+      );
+      for (const [index, item] of batch.entries()) item.resolve(outputs[index] as O);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    } finally {
+      this.#active--;
+      this.#schedule();
+    }
+  }
+}

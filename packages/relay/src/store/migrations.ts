@@ -138,5 +138,10 @@ CREATE INDEX IF NOT EXISTS replay_jobs_status ON replay_jobs (status, created_at
 CREATE INDEX IF NOT EXISTS deliveries_unsequenced ON deliveries (destination_id, created_at, id)
   WHERE sequence IS NULL AND status = 'pending';
 `,
+    // 4: claims take each destination's oldest due deliveries, up to its lane's free slots.
+    `
+CREATE INDEX IF NOT EXISTS deliveries_destination_due ON deliveries (destination_id, next_attempt_at)
+  WHERE status = 'pending';
+`,
   ];
 }

@@ -1,6 +1,6 @@
 import type { NewReplayJob, ReplayBatchOptions, ReplayJobRow } from '../replay/replay-types.js';
 import type { PruneCounts, PruneOptions, PrunePreview } from '../retention/retention-types.js';
-import { GroupCommit } from './group-commit.js';
+import { BatchCommit, GroupCommit } from './group-commit.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import * as destinations from './sql/destinations-queries.js';
 import * as idempotency from './sql/idempotency-queries.js';
@@ -35,25 +35,28 @@ import type {
 
 /**
  * The {@link Store} for both databases, over a {@link SqlDriver}; the queries live in sql/, one
- * file per concern. On SQLite (one connection) ingests and attempt results go through group
- * commit; on PostgreSQL ingests are batched (ingest-batcher.ts) and attempt results run as
- * parallel transactions on the pool.
+ * file per concern. On SQLite (one connection) ingests go through group commit; on PostgreSQL
+ * they are batched (ingest-batcher.ts). Attempt results are batch-committed on both.
  */
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly #db: SqlDriver;
   readonly #onClose: (() => void) | undefined;
   readonly #ingests: GroupCommit<NewEvent, IngestResult> | IngestBatcher;
-  readonly #completions: GroupCommit<CompleteAttempt, boolean> | undefined;
+  readonly #completions: BatchCommit<CompleteAttempt, boolean>;
 
   /** `onClose` runs after the database closes (it releases the SQLite data-directory lock). */
   constructor(driver: SqlDriver, onClose?: () => void) {
     this.#db = driver;
     this.kind = driver.kind;
     this.#onClose = onClose;
+    // Attempt results: a few multi-row statements per batch, one batch committing at a time on
+    // SQLite's single connection, two overlapping on PostgreSQL (one fills while one commits).
+    this.#completions = new BatchCommit(driver, outbox.completeBatchIn, {
+      maxConcurrent: driver.kind === 'postgres' ? 2 : 1,
+    });
     if (driver.kind === 'sqlite') {
       this.#ingests = new GroupCommit(driver, ingest.ingestIn);
-      this.#completions = new GroupCommit(driver, outbox.completeIn);
     } else {
       // Batches of concurrent ingests, a few transactions at a time (ingest-batcher.ts).
       this.#ingests = new IngestBatcher(driver);
@@ -141,8 +144,7 @@ export class SqlStore implements Store {
   }
 
   completeAttempt(input: CompleteAttempt): Promise<boolean> {
-    if (this.#completions) return this.#completions.submit(input);
-    return this.#db.transaction((tx) => outbox.completeIn(tx, input));
+    return this.#completions.submit(input);
   }
 
   releaseLeases(owner: string, deliveryIds: readonly string[]): Promise<void> {

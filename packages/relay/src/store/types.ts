@@ -144,6 +144,21 @@ export interface ClaimOptions {
   defaultTimeoutMs: number;
   /** Destinations whose lane is full; their deliveries stay for a later claim. */
   excludeDestinationIds?: readonly string[];
+  /** Per-destination limits; without them only `limit` bounds the claim. */
+  lanes?: ClaimLanes | undefined;
+}
+
+/**
+ * What each destination's lane admits now, so a claim never takes a delivery the dispatcher
+ * would have to hand back: at most `max_in_flight` (or `defaultMaxInFlight`) minus `inFlight`,
+ * and at most `caps` (tokens left in a rate limit, a half-open breaker's single probe).
+ */
+export interface ClaimLanes {
+  defaultMaxInFlight: number;
+  /** Attempts this process has in flight, per destination (absent: none). */
+  inFlight: ReadonlyMap<string, number>;
+  /** Further caps per destination (absent: none). */
+  caps?: ReadonlyMap<string, number> | undefined;
 }
 
 export interface CompleteAttempt {
@@ -255,7 +270,10 @@ export interface Store extends ReplayStore, RetentionStore {
   /** Leases due deliveries of enabled destinations, oldest due first. */
   claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]>;
   /** Leases one delivery for a manual retry, whatever its status; null if missing or leased by another worker. */
-  claimOne(id: string, options: Omit<ClaimOptions, 'limit' | 'excludeDestinationIds'>): Promise<ClaimedDelivery | null>;
+  claimOne(
+    id: string,
+    options: Omit<ClaimOptions, 'limit' | 'excludeDestinationIds' | 'lanes'>,
+  ): Promise<ClaimedDelivery | null>;
   /** Records an attempt and the delivery's new state; false if the lease was lost (nothing written). */
   completeAttempt(input: CompleteAttempt): Promise<boolean>;
   /** Frees leases held by `owner` (shutdown), leaving the deliveries due as they were. */

@@ -1,10 +1,10 @@
 // The outbox's read side: the dispatcher claims, completes and releases deliveries under
 // leases (ingest-queries.ts writes them). PostgreSQL's claim adds FOR UPDATE SKIP LOCKED.
-import { toDelivery, toDestination, toEvent } from '../row-mappers.js';
+import { DESTINATION_COLUMNS, toDelivery, toDestination, toEvent } from '../row-mappers.js';
 import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
 import type { ClaimedDelivery, ClaimOptions, CompleteAttempt, DestinationRow, EventRow } from '../types.js';
 import { placeholders } from './query-helpers.js';
-import { assignSequencesIn } from './sequence-queries.js';
+import { assignSequences, assignSequencesIn } from './sequence-queries.js';
 
 // With ordering, only the head of each key is claimable: no older pending delivery (by the
 // event's created_at, ties by arrival = sequence) may exist for the same destination and key,
@@ -39,29 +39,64 @@ async function hydrate(tx: SqlExecutor, rows: SqlRow[]): Promise<ClaimedDelivery
   }));
 }
 
+function optNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/** Claim parameters in the order the SQL below reads them. */
+function leaseParams(options: ClaimOptions): unknown[] {
+  return [options.owner, options.now, options.defaultTimeoutMs, options.leaseMarginMs];
+}
+
+// The due, numbered, unleased heads of one destination (`d.destination_id` fixed by the caller),
+// oldest due first; served by deliveries_destination_due. Parameters: now, now, now (HEAD_OF_KEY).
+const DUE_OF_DESTINATION = `d.status = 'pending' AND d.sequence IS NOT NULL AND d.next_attempt_at <= ?
+  AND (d.lease_until IS NULL OR d.lease_until <= ?) AND ${HEAD_OF_KEY}`;
+
+/** How many of a destination's deliveries a claim may take: its lane's free slots and caps. */
+function destinationLimit(options: ClaimOptions, id: string, maxInFlight: number | null): number {
+  const { lanes } = options;
+  if (!lanes) return options.limit;
+  const free = (maxInFlight ?? lanes.defaultMaxInFlight) - (lanes.inFlight.get(id) ?? 0);
+  return Math.max(0, Math.min(options.limit, free, lanes.caps?.get(id) ?? options.limit));
+}
+
+/**
+ * Leases due deliveries, at most `limit`, oldest due first, and per destination at most what
+ * its lane admits (`options.lanes`), so the dispatcher never claims what it must hand back.
+ * Deliveries still without a `hookline-sequence` are numbered first.
+ */
 export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
-  const excluded = options.excludeDestinationIds ?? [];
-  const exclusion = excluded.length > 0 ? `AND d.destination_id NOT IN (${placeholders(excluded.length)})` : '';
-  await db.transaction((tx) => assignSequencesIn(tx, db.kind));
+  if (db.kind === 'postgres') return claimDuePostgres(db, options);
+  // SQLite: one serialised connection, so every statement is cheap and one transaction does it
+  // all; the destinations' limits are computed here and each becomes a LIMIT of its own branch.
   return db.transaction(async (tx) => {
+    await assignSequencesIn(tx, db.kind);
+    const excluded = options.excludeDestinationIds ?? [];
+    const targets = (
+      await tx.query(
+        `SELECT id, max_in_flight FROM destinations WHERE enabled = 1
+           ${excluded.length > 0 ? `AND id NOT IN (${placeholders(excluded.length)})` : ''} ORDER BY id`,
+        excluded,
+      )
+    )
+      .map((row) => ({
+        id: String(row.id),
+        limit: destinationLimit(options, String(row.id), optNumber(row.max_in_flight)),
+      }))
+      .filter((target) => target.limit > 0);
+    if (targets.length === 0 || options.limit <= 0) return [];
+    const branches = targets.map(
+      () => `SELECT id, next_attempt_at FROM (SELECT d.id, d.next_attempt_at FROM deliveries d
+        WHERE d.destination_id = ? AND ${DUE_OF_DESTINATION} ORDER BY d.next_attempt_at LIMIT ?)`,
+    );
     const rows = await tx.query(
       `UPDATE deliveries SET lease_owner = ?,
          lease_until = CAST(? AS BIGINT) + COALESCE((SELECT timeout_ms FROM destinations WHERE destinations.id = deliveries.destination_id), CAST(? AS BIGINT)) + CAST(? AS BIGINT)
-       WHERE id IN (
-         SELECT d.id FROM deliveries d JOIN destinations t ON t.id = d.destination_id
-         WHERE d.status = 'pending' AND d.sequence IS NOT NULL AND t.enabled = 1 AND d.next_attempt_at <= ?
-           AND (d.lease_until IS NULL OR d.lease_until <= ?) ${exclusion} AND ${HEAD_OF_KEY}
-         ORDER BY d.next_attempt_at LIMIT ? ${db.lockClause}
-       ) RETURNING *`,
+       WHERE id IN (SELECT id FROM (${branches.join(' UNION ALL ')}) ORDER BY next_attempt_at LIMIT ?) RETURNING *`,
       [
-        options.owner,
-        options.now,
-        options.defaultTimeoutMs,
-        options.leaseMarginMs,
-        options.now,
-        options.now,
-        ...excluded,
-        options.now,
+        ...leaseParams(options),
+        ...targets.flatMap((target) => [target.id, options.now, options.now, options.now, target.limit]),
         options.limit,
       ],
     );
@@ -69,12 +104,83 @@ export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<Cl
   });
 }
 
+const EVENT_COLUMNS = ['id', 'event_id', 'source_name', 'type', 'resource_id', 'created_at', 'received_at', 'body'];
+const EVENT_PREFIX = 'ev__';
+const DESTINATION_PREFIX = 'dst__';
+
+/** The columns of a joined row that carry `prefix`, without it. */
+function unprefixed(row: SqlRow, prefix: string): SqlRow {
+  const out: SqlRow = {};
+  for (const [key, value] of Object.entries(row)) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = value;
+  return out;
+}
+
+/** `CASE t.id WHEN ? THEN ? … ELSE fallback END`, or just the fallback for an empty map. */
+function perDestination(values: ReadonlyMap<string, number> | undefined, fallback: string, params: unknown[]): string {
+  if (!values || values.size === 0) return fallback;
+  const whens = [...values].map(([id, value]) => {
+    params.push(id, value);
+    return 'WHEN ? THEN CAST(? AS BIGINT)';
+  });
+  return `CASE t.id ${whens.join(' ')} ELSE ${fallback} END`;
+}
+
+/**
+ * PostgreSQL: one statement, one round trip and one commit. A LATERAL sub-select per enabled
+ * destination takes at most its lane's limit, locking with SKIP LOCKED (a window function
+ * cannot be combined with FOR UPDATE; a LATERAL LIMIT can read the destination's row), and the
+ * claimed rows come back joined with their event and destination.
+ */
+async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+  await assignSequences(db);
+  if (options.limit <= 0) return [];
+  const { lanes } = options;
+  const excluded = options.excludeDestinationIds ?? [];
+  const dueParams = [options.now, options.now, options.now];
+  let limit = 'CAST(? AS BIGINT)';
+  let limitParams: unknown[] = [options.limit];
+  if (lanes) {
+    limitParams = [options.limit, lanes.defaultMaxInFlight];
+    const inFlight = perDestination(lanes.inFlight, '0', limitParams);
+    const cap = perDestination(lanes.caps, 'CAST(? AS BIGINT)', limitParams);
+    limitParams.push(options.limit); // the caps' fallback
+    limit = `GREATEST(0, LEAST(CAST(? AS BIGINT), COALESCE(t.max_in_flight, CAST(? AS BIGINT)) - ${inFlight}, ${cap}))`;
+  }
+  const params = [...dueParams, ...limitParams, ...excluded, options.limit, ...leaseParams(options)];
+  const eventColumns = EVENT_COLUMNS.map((c) => `e.${c} AS ${EVENT_PREFIX}${c}`).join(', ');
+  const destinationColumns = DESTINATION_COLUMNS.map((c) => `t.${c} AS ${DESTINATION_PREFIX}${c}`).join(', ');
+  const rows = await db.query(
+    `WITH picked AS (
+       SELECT c.id FROM destinations t CROSS JOIN LATERAL (
+         SELECT d.id, d.next_attempt_at FROM deliveries d WHERE d.destination_id = t.id AND ${DUE_OF_DESTINATION}
+         ORDER BY d.next_attempt_at LIMIT ${limit} ${db.lockClause}
+       ) c
+       WHERE t.enabled = 1 ${excluded.length > 0 ? `AND t.id NOT IN (${placeholders(excluded.length)})` : ''}
+       ORDER BY c.next_attempt_at LIMIT CAST(? AS BIGINT)
+     ), claimed AS (
+       UPDATE deliveries SET lease_owner = ?,
+         lease_until = CAST(? AS BIGINT) + COALESCE(t.timeout_ms, CAST(? AS BIGINT)) + CAST(? AS BIGINT)
+       FROM picked, destinations t WHERE deliveries.id = picked.id AND t.id = deliveries.destination_id
+       RETURNING deliveries.*
+     )
+     SELECT claimed.*, ${eventColumns}, ${destinationColumns}
+       FROM claimed JOIN events e ON e.id = claimed.event_row_id JOIN destinations t ON t.id = claimed.destination_id
+       ORDER BY claimed.next_attempt_at`,
+    params,
+  );
+  return rows.map((row) => ({
+    delivery: toDelivery(row),
+    event: toEvent(unprefixed(row, EVENT_PREFIX)),
+    destination: toDestination(unprefixed(row, DESTINATION_PREFIX)),
+  }));
+}
+
 export async function claimOne(
   db: SqlDriver,
   id: string,
-  options: Omit<ClaimOptions, 'limit' | 'excludeDestinationIds'>,
+  options: Omit<ClaimOptions, 'limit' | 'excludeDestinationIds' | 'lanes'>,
 ): Promise<ClaimedDelivery | null> {
-  await db.transaction((tx) => assignSequencesIn(tx, db.kind));
+  await assignSequences(db);
   return db.transaction(async (tx) => {
     const rows = await tx.query(
       `UPDATE deliveries SET lease_owner = ?,
@@ -87,54 +193,69 @@ export async function claimOne(
   });
 }
 
-export async function completeIn(tx: SqlExecutor, input: CompleteAttempt): Promise<boolean> {
-  const { attempt } = input;
+// One row per result: id, owner, status, counted (0/1), next_attempt_at, last_attempt_at,
+// last_status_code, last_error, now. VALUES columns are column1… on both databases; the casts
+// give PostgreSQL their types.
+const RESULT_ROW =
+  '(?, ?, ?, CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT))';
+
+/**
+ * Records a batch of attempt results in three statements whatever its size: one UPDATE that
+ * writes every delivery whose lease the owner still holds, one INSERT of those attempts, and
+ * (rarely) the 410 disables. Answers per input: false when its lease was lost (nothing written).
+ */
+export async function completeBatchIn(tx: SqlExecutor, inputs: readonly CompleteAttempt[]): Promise<boolean[]> {
+  if (inputs.length === 0) return [];
   const updated = await tx.query(
-    `UPDATE deliveries SET status = ?, attempt_count = attempt_count + ?, next_attempt_at = ?,
-         lease_owner = NULL, lease_until = NULL, last_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
-         delivered_at = CASE WHEN CAST(? AS TEXT) = 'delivered' THEN COALESCE(delivered_at, CAST(? AS BIGINT)) ELSE delivered_at END
-       WHERE id = ? AND lease_owner = ? RETURNING destination_id`,
-    [
+    `UPDATE deliveries SET status = v.column3, attempt_count = attempt_count + v.column4, next_attempt_at = v.column5,
+         lease_owner = NULL, lease_until = NULL, last_attempt_at = v.column6, last_status_code = v.column7,
+         last_error = v.column8, updated_at = v.column9,
+         delivered_at = CASE WHEN v.column3 = 'delivered' THEN COALESCE(delivered_at, v.column9) ELSE delivered_at END
+       FROM (VALUES ${inputs.map(() => RESULT_ROW).join(', ')}) AS v
+       WHERE deliveries.id = v.column1 AND deliveries.lease_owner = v.column2
+       RETURNING deliveries.id, deliveries.destination_id`,
+    inputs.flatMap((input) => [
+      input.attempt.deliveryId,
+      input.owner,
       input.status,
       input.countsTowardSchedule ? 1 : 0,
       input.nextAttemptAt,
-      attempt.startedAt,
-      attempt.statusCode,
-      attempt.errorMessage,
+      input.attempt.startedAt,
+      input.attempt.statusCode,
+      input.attempt.errorMessage,
       input.now,
-      input.status,
-      input.now,
-      attempt.deliveryId,
-      input.owner,
-    ],
+    ]),
   );
-  const [row] = updated;
-  if (!row) return false;
-  await tx.query(
-    `INSERT INTO attempts (id, delivery_id, attempt_number, manual, started_at, latency_ms, status_code, error_class,
-         error_message, response_body, outcome) VALUES (${placeholders(11)})`,
-    [
-      attempt.id,
-      attempt.deliveryId,
-      attempt.attemptNumber,
-      attempt.manual ? 1 : 0,
-      attempt.startedAt,
-      attempt.latencyMs,
-      attempt.statusCode,
-      attempt.errorClass,
-      attempt.errorMessage,
-      attempt.responseBody,
-      attempt.outcome,
-    ],
-  );
-  if (input.disableDestination) {
+  const destinationOf = new Map(updated.map((row) => [String(row.id), String(row.destination_id)]));
+  const saved = inputs.filter((input) => destinationOf.has(input.attempt.deliveryId));
+  if (saved.length > 0) {
+    await tx.query(
+      `INSERT INTO attempts (id, delivery_id, attempt_number, manual, started_at, latency_ms, status_code, error_class,
+           error_message, response_body, outcome) VALUES ${saved.map(() => `(${placeholders(11)})`).join(', ')}`,
+      saved.flatMap(({ attempt }) => [
+        attempt.id,
+        attempt.deliveryId,
+        attempt.attemptNumber,
+        attempt.manual ? 1 : 0,
+        attempt.startedAt,
+        attempt.latencyMs,
+        attempt.statusCode,
+        attempt.errorClass,
+        attempt.errorMessage,
+        attempt.responseBody,
+        attempt.outcome,
+      ]),
+    );
+  }
+  for (const input of saved) {
+    if (!input.disableDestination) continue;
     await tx.query('UPDATE destinations SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?', [
       input.disableDestination.reason,
       input.now,
-      row.destination_id,
+      destinationOf.get(input.attempt.deliveryId),
     ]);
   }
-  return true;
+  return inputs.map((input) => destinationOf.has(input.attempt.deliveryId));
 }
 
 export async function releaseLeases(db: SqlDriver, owner: string, deliveryIds: readonly string[]): Promise<void> {

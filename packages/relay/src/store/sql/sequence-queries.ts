@@ -3,8 +3,10 @@
 // commit, so on PostgreSQL ingests fanning out to the same destination ran one at a time (about
 // 100 events/s over three processes). Here one claimer numbers all of a destination's
 // unnumbered pending deliveries in one statement; ingest takes no lock at all.
-import type { SqlExecutor } from '../sql-driver.js';
+import type { SqlDriver, SqlExecutor } from '../sql-driver.js';
 import { placeholders } from './query-helpers.js';
+
+const UNSEQUENCED = "SELECT DISTINCT destination_id FROM deliveries WHERE sequence IS NULL AND status = 'pending'";
 
 /**
  * Gives every pending delivery without a sequence number the next numbers of its destination's
@@ -14,9 +16,7 @@ import { placeholders } from './query-helpers.js';
  * find nothing left to number; the claim query never takes an unnumbered delivery.
  */
 export async function assignSequencesIn(tx: SqlExecutor, kind: 'sqlite' | 'postgres'): Promise<void> {
-  const waiting = await tx.query(
-    "SELECT DISTINCT destination_id FROM deliveries WHERE sequence IS NULL AND status = 'pending'",
-  );
+  const waiting = await tx.query(UNSEQUENCED);
   if (waiting.length === 0) return;
   const ids = waiting.map((row) => String(row.destination_id)).sort();
   const lock = kind === 'postgres' ? 'FOR UPDATE' : '';
@@ -40,4 +40,13 @@ export async function assignSequencesIn(tx: SqlExecutor, kind: 'sqlite' | 'postg
       destination.id,
     ]);
   }
+}
+
+/**
+ * Numbers waiting deliveries in a transaction of its own, opened only when there are some: the
+ * check is one index lookup, where an empty transaction would cost PostgreSQL two round trips.
+ */
+export async function assignSequences(db: SqlDriver): Promise<void> {
+  const waiting = await db.query(UNSEQUENCED);
+  if (waiting.length > 0) await db.transaction((tx) => assignSequencesIn(tx, db.kind));
 }
