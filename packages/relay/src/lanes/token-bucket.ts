@@ -55,8 +55,15 @@ export class TokenBucket {
 
   /** How many tokens could be taken one after another now (0 when none). */
   available(now = this.#clock.now()): number {
-    const ahead = Math.max(this.#tat, now) - now;
-    return Math.max(0, Math.floor((this.#tolerance - ahead + EPSILON_MS) / this.#interval) + 1);
+    // The same float steps as tryTake, so the count is exactly what it would grant (a division
+    // rounds differently at the boundary); at most `burst` steps.
+    let tat = Math.max(this.#tat, now);
+    let count = 0;
+    while (count < this.burst && tat - now <= this.#tolerance + EPSILON_MS) {
+      count++;
+      tat += this.#interval;
+    }
+    return count;
   }
 
   /** Takes a token if one is available. */

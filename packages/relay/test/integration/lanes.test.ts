@@ -99,6 +99,39 @@ describe.each(variants)('lanes on $name', (variant) => {
     }
   });
 
+  it('claims only what the lanes admit: nothing claimed is handed back unattempted', async () => {
+    // The claim used to take the 50 oldest due deliveries and release every one a lane refused
+    // (~800 release transactions per 1,000 claims); now each destination's free slots bound it.
+    const relay = await start();
+    const capped = `/claim-capped-${variant.name}`;
+    const wide = `/claim-wide-${variant.name}`;
+    receiver.behave(capped, { kind: 'ok' });
+    receiver.behave(wide, { kind: 'ok' });
+    await destination(relay, capped, { max_in_flight: 2 });
+    await destination(relay, wide, { max_in_flight: 5 });
+    for (let i = 0; i < 30; i++) await relay.ingest('platform', key, 'session.status_idled');
+    await relay.relay.dispatcher.drain();
+    expect(receiver.at(capped)).toHaveLength(30);
+    expect(receiver.at(wide)).toHaveLength(30);
+    expect(receiver.maxOpen.get(capped)).toBeLessThanOrEqual(2);
+    expect(receiver.maxOpen.get(wide)).toBeLessThanOrEqual(5);
+    expect(relay.relay.dispatcher.releasedLeases).toBe(0);
+  });
+
+  it('claims no more than the rate limit has tokens for', async () => {
+    const relay = await start();
+    const path = `/claim-rated-${variant.name}`;
+    receiver.behave(path, { kind: 'ok' });
+    await destination(relay, path, { rate_per_second: 3 });
+    for (let i = 0; i < 10; i++) await relay.ingest('platform', key, 'session.status_idled');
+    await relay.relay.dispatcher.drain(); // the first claim meets the rate: the bucket is new
+    relay.clock.advance(1_000);
+    const before = relay.relay.dispatcher.releasedLeases;
+    await relay.relay.dispatcher.drain();
+    expect(receiver.at(path)).toHaveLength(6);
+    expect(relay.relay.dispatcher.releasedLeases).toBe(before);
+  });
+
   it('validates lane settings', async () => {
     const relay = await start();
     const bad = [{ max_in_flight: 0 }, { max_in_flight: 1.5 }, { rate_per_second: 0 }, { rate_per_second: 'fast' }];

@@ -143,6 +143,49 @@ describe.each(variants)('Store on $name', (variant) => {
     expect((await claim(store, 'w2')).map((c) => c.destination.id)).toEqual(['dst_b']);
   });
 
+  it("claims per destination at most its lane's free slots and caps, oldest due first", async () => {
+    await store.insertDestination(destination('dst_a'));
+    await store.insertDestination(destination('dst_b'));
+    await store.insertDestination({ ...destination('dst_c'), maxInFlight: 4 });
+    await store.insertDestination(destination('dst_d'));
+    for (let n = 0; n < 6; n++) await store.ingest(event(n));
+    const claimed = await store.claimDue({
+      now: T0,
+      limit: 100,
+      owner: 'w1',
+      leaseMarginMs: 500,
+      defaultTimeoutMs: 1_000,
+      excludeDestinationIds: ['dst_d'],
+      lanes: {
+        defaultMaxInFlight: 3,
+        inFlight: new Map([
+          ['dst_a', 1],
+          ['dst_c', 1],
+        ]),
+        caps: new Map([['dst_b', 1]]),
+      },
+    });
+    const per = (id: string) => claimed.filter((c) => c.destination.id === id);
+    expect(per('dst_a')).toHaveLength(2); // default 3, one in flight
+    expect(per('dst_b')).toHaveLength(1); // capped (tokens, a probe)
+    expect(per('dst_c')).toHaveLength(3); // its own max_in_flight 4, one in flight
+    expect(per('dst_d')).toHaveLength(0); // excluded
+    // Oldest first within a destination, and each comes with its event and destination.
+    expect(per('dst_a').map((c) => c.event.id)).toEqual(['evt_00000000', 'evt_00000001']);
+    expect(per('dst_c')[0]?.destination.maxInFlight).toBe(4);
+    expect(per('dst_a')[0]?.event.body.toString()).toBe('{"n":0}');
+    // The global limit still bounds the whole claim.
+    const rest = await store.claimDue({
+      now: T0,
+      limit: 2,
+      owner: 'w2',
+      leaseMarginMs: 500,
+      defaultTimeoutMs: 1_000,
+      lanes: { defaultMaxInFlight: 10, inFlight: new Map() },
+    });
+    expect(rest).toHaveLength(2);
+  });
+
   it('never hands one delivery to two concurrent claimers', async () => {
     await store.insertDestination(destination('dst_a'));
     for (let n = 0; n < 60; n++) await store.ingest(event(n));

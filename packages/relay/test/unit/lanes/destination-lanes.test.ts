@@ -20,6 +20,25 @@ describe('DestinationLanes', () => {
     expect(lanes.blocked()).toEqual(['slow']);
   });
 
+  it('tells a claim what each lane admits: in flight, tokens left, a single half-open probe', () => {
+    const clock = new ManualClock();
+    const lanes = new DestinationLanes({ clock, maxInFlight: 5, breaker });
+    started(lanes.tryStart('busy'));
+    started(lanes.tryStart('busy'));
+    for (let i = 0; i < 2; i++) started(lanes.tryStart('flaky')).finish('failure');
+    clock.advance(breaker.coolDownMs); // the breaker is half-open now
+    started(lanes.tryStart('rated', { ratePerSecond: 3 })).finish('success');
+    const limits = lanes.claimLimits();
+    expect(limits.inFlight).toEqual(new Map([['busy', 2]]));
+    expect(limits.caps).toEqual(
+      new Map([
+        ['rated', 2],
+        ['flaky', 1],
+      ]),
+    );
+    expect(limits.blocked).toEqual([]);
+  });
+
   it("uses the destination's own max_in_flight", () => {
     const lanes = new DestinationLanes({ clock: new ManualClock() });
     started(lanes.tryStart('d', { maxInFlight: 1 }));

@@ -17,6 +17,27 @@ describe('TokenBucket', () => {
     expect(bucket.tryTake()).toEqual({ allowed: false, retryAt: start + 1000 });
   });
 
+  it('counts the tokens available now exactly as tryTake would grant them', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.array(fc.integer({ min: 0, max: 2_000 }), { maxLength: 20 }),
+        (rate, burst, steps) => {
+          const clock = new ManualClock();
+          const bucket = new TokenBucket({ ratePerSecond: rate, burst, clock });
+          for (const step of steps) {
+            clock.advance(step);
+            const available = bucket.available();
+            let granted = 0;
+            while (granted <= burst && bucket.tryTake().allowed) granted++;
+            expect(granted).toBe(available);
+          }
+        },
+      ),
+    );
+  });
+
   it('refills to the burst after an idle spell, and no further', () => {
     const clock = new ManualClock();
     const bucket = new TokenBucket({ ratePerSecond: 10, burst: 5, clock });
