@@ -66,6 +66,8 @@ export interface ReplayStore {
   getReplayJob(id: string): Promise<ReplayJobRow | null>;
   /** Newest first. */
   listReplayJobs(options: { after?: string | undefined; limit: number }): Promise<Page<ReplayJobRow>>;
+  /** Unfinished jobs, then those finished at or after `finishedSince`; at most `limit` (what /metrics reports). */
+  listReportedReplayJobs(options: { finishedSince: number; limit: number }): Promise<ReplayJobRow[]>;
   /** Cancels a queued or running job; null when it does not exist (a finished job is returned unchanged). */
   cancelReplayJob(id: string, now: number): Promise<ReplayJobRow | null>;
   /** Leases the oldest unfinished job nobody holds (or whose holder died), marking it running. */

@@ -212,6 +212,10 @@ export class SqlStore implements Store {
     return replay.listReplayJobs(this.#db, options);
   }
 
+  listReportedReplayJobs(options: { finishedSince: number; limit: number }): Promise<ReplayJobRow[]> {
+    return replay.listReportedReplayJobs(this.#db, options);
+  }
+
   cancelReplayJob(id: string, now: number): Promise<ReplayJobRow | null> {
     return replay.cancelReplayJob(this.#db, id, now);
   }

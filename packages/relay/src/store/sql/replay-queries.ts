@@ -78,6 +78,25 @@ export async function listReplayJobs(
   return page(rows.map(toReplayJob), options.limit);
 }
 
+/**
+ * The jobs `/metrics` reports: every unfinished one (oldest first, the order workers take them),
+ * then those finished at or after `finishedSince` (newest first), at most `limit` in all. Unfinished
+ * jobs come through the (status, created_at) index; finished ones are few, since retention prunes them.
+ */
+export async function listReportedReplayJobs(
+  db: SqlExecutor,
+  options: { finishedSince: number; limit: number },
+): Promise<ReplayJobRow[]> {
+  const rows = await db.query(
+    `SELECT * FROM replay_jobs WHERE status IN ('queued', 'running') OR finished_at >= ?
+       ORDER BY CASE WHEN finished_at IS NULL THEN 0 ELSE 1 END,
+         CASE WHEN finished_at IS NULL THEN created_at ELSE -finished_at END, id
+       LIMIT ?`,
+    [options.finishedSince, options.limit],
+  );
+  return rows.map(toReplayJob);
+}
+
 export async function cancelReplayJob(db: SqlExecutor, id: string, now: number): Promise<ReplayJobRow | null> {
   const [row] = await db.query(
     `UPDATE replay_jobs SET status = 'cancelled', lease_owner = NULL, lease_until = NULL, updated_at = ?, finished_at = ?
