@@ -133,7 +133,6 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     store,
     clock,
     logger,
-    metrics,
     owner: dispatcher.owner,
     pollIntervalMs: config.replayPollIntervalMs,
     batchSize: config.replayBatchSize,

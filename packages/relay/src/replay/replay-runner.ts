@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { RelayMetrics } from '../metrics.js';
 import { StoreUnavailableError } from '../store/sql-driver.js';
 import type { Store } from '../store/types.js';
 import type { ReplayJobRow } from './replay-types.js';
@@ -9,7 +8,6 @@ export interface ReplayRunnerOptions {
   store: Store;
   clock: Clock;
   logger: Logger;
-  metrics: RelayMetrics;
   /** Identifies this process's job leases (the dispatcher's owner id). */
   owner: string;
   pollIntervalMs: number;
@@ -106,9 +104,6 @@ export class ReplayRunner {
       this.#current = undefined;
       o.logger.info({ replay_id: id }, 'replay job no longer held (cancelled or taken over)');
       return true;
-    }
-    for (const measure of ['matched', 'enqueued', 'skipped'] as const) {
-      o.metrics.replayProgress.set({ job: job.id, measure }, job[measure]);
     }
     if (job.status !== 'running') {
       this.#current = undefined;

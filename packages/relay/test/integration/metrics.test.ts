@@ -4,16 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { databaseVariants } from '../helpers/databases.js';
 import { useDeliverySuite } from '../helpers/delivery-suite.js';
+import { sample, scrapeMetrics } from '../helpers/metrics-text.js';
 import type { TestReceiver } from '../helpers/receiver.js';
 import type { Harness } from '../helpers/relay-harness.js';
 
 const variants = await databaseVariants('metrics');
 
-/** The value of `name{destination="id"}`, or undefined when the series is absent. */
-function sample(text: string, name: string, labels = ''): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
 const of = (id: string) => `{destination="${id}"}`;
 
 describe.each(variants)('/metrics on $name', (variant) => {
@@ -25,12 +21,7 @@ describe.each(variants)('/metrics on $name', (variant) => {
     ({ h, receiver, key } = suite);
   });
 
-  async function scrape(): Promise<string> {
-    const response = await fetch(`${h.relay.url}/metrics`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
-    return response.text();
-  }
+  const scrape = () => scrapeMetrics(h.relay.url);
 
   async function destination(body: Record<string, unknown>): Promise<string> {
     const created = await h.api('POST', '/v1/destinations', body);
