@@ -1,3 +1,4 @@
+import { resourceId } from '@hookline/webhooks/testing';
 import type { Random } from './random.js';
 
 /** One state change: the event type, its `data` ids, and the seconds since the previous step. */
@@ -16,7 +17,7 @@ const RUN = [3, 45] as const;
 const THINK = [10, 120] as const;
 
 function session(random: Random) {
-  const id = random.resourceId('session');
+  const id = resourceId('session', random.ids);
   const steps: Step[] = [];
   const add = (type: string, gap: readonly [number, number], extra: Record<string, string> = {}) => {
     steps.push({
@@ -76,7 +77,7 @@ const transientError: Builder = (random) => {
 // 4: thread events carry the session in data.id and the thread in session_thread_id.
 const multiAgent: Builder = (random) => {
   const { steps, add } = session(random);
-  const threads = [random.resourceId('session_thread'), random.resourceId('session_thread')];
+  const threads = [resourceId('session_thread', random.ids), resourceId('session_thread', random.ids)];
   add('status_run_started', THINK);
   for (const thread of threads) add('thread_created', [1, 8], { session_thread_id: thread });
   for (const thread of threads) add('thread_idled', [5, 40], { session_thread_id: thread });
@@ -109,8 +110,8 @@ const budget: Builder = (random) => {
 
 // 7: credentials belong to a vault; archiving or deleting the vault cascades to each credential.
 const vault: Builder = (random) => {
-  const vaultId = random.resourceId('vault');
-  const credentials = Array.from({ length: random.int(1, 3) }, () => random.resourceId('vault_credential'));
+  const vaultId = resourceId('vault', random.ids);
+  const credentials = Array.from({ length: random.int(1, 3) }, () => resourceId('vault_credential', random.ids));
   const steps: Step[] = [{ type: 'vault.created', data: { id: vaultId }, gap: 0 }];
   for (const credential of credentials) {
     steps.push({
@@ -140,14 +141,14 @@ const vault: Builder = (random) => {
 
 // 8: a scheduled run; a failure may pause the deployment; then the run's session events.
 const scheduledDeployment: Builder = (random) => {
-  const run = random.resourceId('deployment_run');
+  const run = resourceId('deployment_run', random.ids);
   const steps: Step[] = [{ type: 'deployment_run.started', data: { id: run }, gap: 0 }];
   if (random.chance(0.25)) {
     steps.push({ type: 'deployment_run.failed', data: { id: run }, gap: random.between(5, 60) });
     if (random.chance(0.5))
       steps.push({
         type: 'deployment.paused',
-        data: { id: random.resourceId('deployment') },
+        data: { id: resourceId('deployment', random.ids) },
         gap: random.between(0, 2),
       });
     return steps;

@@ -1,4 +1,4 @@
-import { createTestDelivery } from '@hookline/webhooks/testing';
+import { createTestDelivery, eventId, resourceId } from '@hookline/webhooks/testing';
 import { retryDelays } from './backoff.js';
 import { FORGERY_KINDS, type ForgeryKind } from './forgeries.js';
 import { SCENARIOS } from './lifecycles.js';
@@ -75,8 +75,8 @@ function rfc3339(ms: number): string {
 export function buildPlan(options: PlanOptions): Plan {
   const random = new Random(options.seed);
   // One account: every event of a run shares the organization and workspace.
-  const organization = random.resourceId('organization');
-  const workspace = random.resourceId('workspace');
+  const organization = resourceId('organization', random.ids);
+  const workspace = resourceId('workspace', random.ids);
   const drafts: Draft[] = [];
   let start = 0;
   for (let lifecycle = 0; lifecycle < options.sessions; lifecycle++) {
@@ -92,7 +92,7 @@ export function buildPlan(options: PlanOptions): Plan {
   drafts.sort((a, b) => a.at - b.at);
   const events: PlannedEvent[] = drafts.map((draft, seq) => {
     const { data, last, ...rest } = draft;
-    const id = random.eventId();
+    const id = eventId(random.ids);
     const fields = { ...data, organization_id: organization, workspace_id: workspace };
     // The core's test helper shapes the body exactly as the platform does (field order, envelope);
     // its signature is discarded: every attempt is signed afresh at send time.
@@ -117,9 +117,9 @@ export function buildPlan(options: PlanOptions): Plan {
   for (const event of events) {
     if (!random.chance(options.forged)) continue;
     const parsed = JSON.parse(event.body) as { data: Record<string, unknown> };
-    const id = random.eventId();
+    const id = eventId(random.ids);
     const body = event.body.replace(event.id, id);
-    const tamperedBody = body.replace(String(parsed.data.id), random.resourceId('session'));
+    const tamperedBody = body.replace(String(parsed.data.id), resourceId('session', random.ids));
     forgeries.push({
       kind: random.pick(FORGERY_KINDS),
       id,

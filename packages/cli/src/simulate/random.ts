@@ -1,10 +1,3 @@
-import { RESOURCES, type ResourceKind } from '@hookline/webhooks';
-
-// The core's id helpers draw from the CSPRNG; a reproducible run (--seed) needs every id from
-// one seeded stream, so the same formats are produced here from it.
-const ALPHANUMERIC = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const HEX = '0123456789abcdef';
-
 // cyrb53-style string hash: turns any --seed text into the generator's state.
 function hashSeed(seed: string): [number, number, number, number] {
   let h1 = 0xdeadbeef;
@@ -21,6 +14,11 @@ function hashSeed(seed: string): [number, number, number, number] {
 
 /** A small, fast, seeded generator (sfc32): the same seed gives the same run. */
 export class Random {
+  /**
+   * For the core's `eventId` and `resourceId`: a reproducible run (--seed) draws every id from
+   * this stream, e.g. `resourceId('session', random.ids)`.
+   */
+  readonly ids = { random: (): number => this.next() };
   private a: number;
   private b: number;
   private c: number;
@@ -64,22 +62,6 @@ export class Random {
 
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)]!;
-  }
-
-  private text(alphabet: string, length: number): string {
-    let out = '';
-    for (let index = 0; index < length; index++) out += alphabet[Math.floor(this.next() * alphabet.length)];
-    return out;
-  }
-
-  /** An event id in the platform's format: `whe_` + 32 hex digits. */
-  eventId(): string {
-    return `whe_${this.text(HEX, 32)}`;
-  }
-
-  /** A resource id in the platform's format, e.g. `sesn_011CZkZAtmR3yMPDzynEDxu7`. */
-  resourceId(kind: ResourceKind): string {
-    return `${RESOURCES[kind].prefix}_011C${this.text(ALPHANUMERIC, 24)}`;
   }
 
   /** A whsec_ key from the seeded stream (for forged signatures). */

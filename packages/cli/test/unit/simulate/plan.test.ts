@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SCENARIO_NAMES } from '../../../src/simulate/lifecycles.js';
 import { buildPlan, type PlanOptions } from '../../../src/simulate/plan.js';
@@ -17,6 +18,18 @@ describe('buildPlan', () => {
   it('is the same plan for the same seed, and another for another seed', () => {
     expect(buildPlan(base)).toEqual(buildPlan(base));
     expect(buildPlan({ ...base, seed: 'other' }).events[0]!.id).not.toBe(buildPlan(base).events[0]!.id);
+  });
+
+  it('keeps what a seed produces from one release to the next', () => {
+    // Pinned: a seed someone recorded (a bug report, a CI run) must replay the same run. If this
+    // changes, the seeded stream or the order of draws changed; that breaks every recorded seed.
+    const plan = buildPlan({ ...base, seed: 'pinned', sessions: 8, duplicates: 0.3, reorder: 0.3, forged: 0.3 });
+    expect([plan.events.length, plan.forgeries.length]).toEqual([35, 14]);
+    expect(plan.events[0]!.id).toBe('whe_6a2a1ffc2af0b4acdab9f4be7fd036c7');
+    expect(JSON.parse(plan.events[0]!.body).data.organization_id).toBe('org_011CAhb7JwszhBpMt5AKe6jjNeqC');
+    expect(createHash('sha256').update(JSON.stringify(plan)).digest('hex')).toBe(
+      '61cbaed3df8e432c0f1ed82b98635a0e1f3780094869621c9267a6c2d88ba4dd',
+    );
   });
 
   it('builds valid envelopes: one account, created_at from the timeline, id in body', () => {

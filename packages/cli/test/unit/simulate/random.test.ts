@@ -1,3 +1,4 @@
+import { eventId, resourceId } from '@hookline/webhooks/testing';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/simulate/random.js';
 
@@ -5,18 +6,16 @@ describe('Random', () => {
   it('repeats its stream for the same seed and differs for another', () => {
     const draw = (seed: string) => {
       const random = new Random(seed);
-      return [random.next(), random.eventId(), random.resourceId('session')];
+      return [random.next(), eventId(random.ids), resourceId('session', random.ids)];
     };
     expect(draw('42')).toEqual(draw('42'));
     expect(draw('42')).not.toEqual(draw('43'));
   });
 
-  it('produces ids in the platform formats', () => {
+  it('draws the core ids from its stream, in the platform formats', () => {
     const random = new Random('ids');
-    expect(random.eventId()).toMatch(/^whe_[0-9a-f]{32}$/);
-    expect(random.resourceId('session')).toMatch(/^sesn_011C[1-9A-HJ-NP-Za-km-z]{24}$/);
-    expect(random.resourceId('session_thread')).toMatch(/^sthr_011C/);
-    expect(random.resourceId('vault_credential')).toMatch(/^vcrd_011C/);
+    expect(eventId(random.ids)).toMatch(/^whe_[0-9a-f]{32}$/);
+    expect(resourceId('session', random.ids)).toMatch(/^sesn_011C[1-9A-HJ-NP-Za-km-z]{24}$/);
     expect(random.secret()).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
   });
 
