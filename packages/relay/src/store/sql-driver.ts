@@ -6,6 +6,11 @@ export interface SqlExecutor {
   query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>;
 }
 
+export interface TransactionOptions {
+  /** Default true: the commit is on disk before the promise resolves. */
+  durable?: boolean;
+}
+
 /**
  * The little the shared SQL store needs from a database: queries, transactions and the few
  * places where SQLite and PostgreSQL differ. Keeping one store on top of two drivers means both
@@ -15,7 +20,13 @@ export interface SqlDriver extends SqlExecutor {
   readonly kind: 'sqlite' | 'postgres';
   /** Appended to the claim sub-select: PostgreSQL's `FOR UPDATE SKIP LOCKED`; nothing on SQLite. */
   readonly lockClause: string;
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction. `durable: false` marks one whose loss in a power cut is harmless
+   * (the dispatcher's claim: leases are freed at start, and numbering repeats identically), so a
+   * driver may commit it without waiting for the disk; anything committed durably after it makes
+   * it durable too, since the log is written in order.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Creates or upgrades the schema. */
   migrate(): Promise<void>;
   close(): Promise<void>;

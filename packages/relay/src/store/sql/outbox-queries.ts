@@ -70,38 +70,42 @@ export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<Cl
   if (db.kind === 'postgres') return claimDuePostgres(db, options);
   // SQLite: one serialised connection, so every statement is cheap and one transaction does it
   // all; the destinations' limits are computed here and each becomes a LIMIT of its own branch.
-  return db.transaction(async (tx) => {
-    await assignSequencesIn(tx, db.kind);
-    const excluded = options.excludeDestinationIds ?? [];
-    const targets = (
-      await tx.query(
-        `SELECT id, max_in_flight FROM destinations WHERE enabled = 1
+  // Not durable: a claim lost in a power cut is harmless (see SqlDriver.transaction).
+  return db.transaction(
+    async (tx) => {
+      await assignSequencesIn(tx, db.kind);
+      const excluded = options.excludeDestinationIds ?? [];
+      const targets = (
+        await tx.query(
+          `SELECT id, max_in_flight FROM destinations WHERE enabled = 1
            ${excluded.length > 0 ? `AND id NOT IN (${placeholders(excluded.length)})` : ''} ORDER BY id`,
-        excluded,
+          excluded,
+        )
       )
-    )
-      .map((row) => ({
-        id: String(row.id),
-        limit: destinationLimit(options, String(row.id), optNumber(row.max_in_flight)),
-      }))
-      .filter((target) => target.limit > 0);
-    if (targets.length === 0 || options.limit <= 0) return [];
-    const branches = targets.map(
-      () => `SELECT id, next_attempt_at FROM (SELECT d.id, d.next_attempt_at FROM deliveries d
+        .map((row) => ({
+          id: String(row.id),
+          limit: destinationLimit(options, String(row.id), optNumber(row.max_in_flight)),
+        }))
+        .filter((target) => target.limit > 0);
+      if (targets.length === 0 || options.limit <= 0) return [];
+      const branches = targets.map(
+        () => `SELECT id, next_attempt_at FROM (SELECT d.id, d.next_attempt_at FROM deliveries d
         WHERE d.destination_id = ? AND ${DUE_OF_DESTINATION} ORDER BY d.next_attempt_at LIMIT ?)`,
-    );
-    const rows = await tx.query(
-      `UPDATE deliveries SET lease_owner = ?,
+      );
+      const rows = await tx.query(
+        `UPDATE deliveries SET lease_owner = ?,
          lease_until = CAST(? AS BIGINT) + COALESCE((SELECT timeout_ms FROM destinations WHERE destinations.id = deliveries.destination_id), CAST(? AS BIGINT)) + CAST(? AS BIGINT)
        WHERE id IN (SELECT id FROM (${branches.join(' UNION ALL ')}) ORDER BY next_attempt_at LIMIT ?) RETURNING *`,
-      [
-        ...leaseParams(options),
-        ...targets.flatMap((target) => [target.id, options.now, options.now, options.now, target.limit]),
-        options.limit,
-      ],
-    );
-    return hydrate(tx, rows);
-  });
+        [
+          ...leaseParams(options),
+          ...targets.flatMap((target) => [target.id, options.now, options.now, options.now, target.limit]),
+          options.limit,
+        ],
+      );
+      return hydrate(tx, rows);
+    },
+    { durable: false },
+  );
 }
 
 const EVENT_COLUMNS = ['id', 'event_id', 'source_name', 'type', 'resource_id', 'created_at', 'received_at', 'body'];
