@@ -15,19 +15,40 @@ import {
 import { runCli } from './helpers/run-cli.js';
 
 const key = generateSecret();
-let receiver: Receiver | undefined;
+const receivers: Receiver[] = [];
 
 afterEach(async () => {
-  await receiver?.close();
-  receiver = undefined;
+  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
 });
 
-async function simulate(url: string, ...args: string[]) {
-  const result = await runCli(['simulate', '--to', url, '--key', key, '--json', ...args]);
-  const report = JSON.parse(result.stdout) as SimulationReport;
-  return { ...result, report };
+/** `simulate`'s flags by camelCase name: `{ disableAfter: 20, json: true }` is `--disable-after 20 --json`. */
+type Flags = Record<string, string | number | true>;
+
+function flagArgs(flags: Flags): string[] {
+  return Object.entries(flags).flatMap(([name, value]) => {
+    const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    return value === true ? [flag] : [flag, String(value)];
+  });
 }
 
+/**
+ * Starts a receiver (closed after the test) and runs `hookline simulate` against it with `flags`,
+ * at time scale 0.001 (platform seconds in milliseconds) unless `flags` says otherwise.
+ */
+async function simulateAgainst(receiverReady: Promise<Receiver>, flags: Flags) {
+  const receiver = await receiverReady;
+  receivers.push(receiver);
+  const result = await runCli(['simulate', ...flagArgs({ to: receiver.url, key, timeScale: 0.001, ...flags })]);
+  return { ...result, receiver };
+}
+
+/** {@link simulateAgainst} with `--json`, and the report parsed. */
+async function simulate(receiverReady: Promise<Receiver>, flags: Flags) {
+  const result = await simulateAgainst(receiverReady, { json: true, ...flags });
+  return { ...result, report: JSON.parse(result.stdout) as SimulationReport };
+}
+
+/** A receiver's requests grouped by event id, attempts in arrival order. */
 function byId(requests: Receiver['requests']) {
   const groups = new Map<string, Receiver['requests']>();
   for (const request of requests) {
@@ -37,26 +58,28 @@ function byId(requests: Receiver['requests']) {
   return groups;
 }
 
+/** Checks that every event was attempted with `statuses`, each attempt with the same body and a valid signature. */
+function expectAttempts(receiver: Receiver, report: SimulationReport, statuses: number[]): Received[][] {
+  const groups = [...byId(receiver.requests).values()];
+  expect(groups).toHaveLength(report.events.planned);
+  for (const attempts of groups) {
+    expect(attempts.map((attempt) => attempt.status)).toEqual(statuses);
+    expect(new Set(attempts.map((attempt) => attempt.body)).size).toBe(1);
+    for (const attempt of attempts) expect(verifiesWithReference(key, attempt)).toBe(true);
+  }
+  expect(report.attempts).toBe(statuses.length * report.events.planned);
+  return groups;
+}
+
 describe('hookline simulate', () => {
   it('delivers every lifecycle event once, signed, to a receiver that answers 204', async () => {
-    receiver = await verifyingReceiver(key);
-    const { code, report } = await simulate(
-      receiver.url,
-      '--sessions',
-      '16',
-      '--time-scale',
-      '0.001',
-      '--seed',
-      'happy',
-    );
+    const { code, report, receiver } = await simulate(verifyingReceiver(key), { sessions: 16, seed: 'happy' });
     expect(code).toBe(0);
     expect(report.events.planned).toBeGreaterThan(16);
     expect(report.events.acknowledged).toBe(report.events.planned);
     expect(report.events.dropped).toBe(0);
-    expect(report.attempts).toBe(report.events.planned);
-    expect(receiver.requests).toHaveLength(report.events.planned);
+    expectAttempts(receiver, report, [204]);
     for (const request of receiver.requests) {
-      expect(verifiesWithReference(key, request)).toBe(true);
       const event = JSON.parse(request.body);
       expect(event.id).toBe(request.headers['webhook-id']);
       expect(event.id).toMatch(/^whe_[0-9a-f]{32}$/);
@@ -80,26 +103,11 @@ describe('hookline simulate', () => {
   });
 
   it('retries an event whose first attempt failed, with the same id and body', async () => {
-    receiver = await failFirstReceiver(key);
-    const { code, report } = await simulate(
-      receiver.url,
-      '--sessions',
-      '8',
-      '--time-scale',
-      '0.001',
-      '--seed',
-      'retry',
-    );
+    const { code, report, receiver } = await simulate(failFirstReceiver(key), { sessions: 8, seed: 'retry' });
     expect(code).toBe(0);
     expect(report.events.retried).toBe(report.events.planned);
     expect(report.events.acknowledged).toBe(report.events.planned);
-    expect(report.attempts).toBe(2 * report.events.planned);
-    const groups = byId(receiver.requests);
-    expect(groups.size).toBe(report.events.planned);
-    for (const [, attempts] of groups) {
-      expect(attempts.map((attempt) => attempt.status)).toEqual([503, 204]);
-      expect(attempts[1]!.body).toBe(attempts[0]!.body);
-      expect(attempts.every((attempt) => verifiesWithReference(key, attempt))).toBe(true);
+    for (const attempts of expectAttempts(receiver, report, [503, 204])) {
       // The shortest platform backoff is 5 s; at time scale 0.001 that is 5 ms (1 ms timer slack).
       expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(4);
     }
@@ -123,62 +131,37 @@ describe('hookline simulate', () => {
         }).duration < 40,
     );
     expect(seed).toBeDefined();
-    receiver = await failFirstReceiver(key, 2);
-    const { code, report } = await simulate(
-      receiver.url,
-      ...['--sessions', '1', '--scenario', 'simple-turn', '--time-scale', '0.04', '--seed', seed!],
-    );
+    const { code, report, receiver } = await simulate(failFirstReceiver(key, 2), {
+      sessions: 1,
+      scenario: 'simple-turn',
+      timeScale: 0.04,
+      seed: seed!,
+    });
     expect(code).toBe(0);
-    const groups = byId(receiver.requests);
-    expect(groups.size).toBe(report.events.planned);
-    for (const [, attempts] of groups) {
-      expect(attempts.map((attempt) => attempt.status)).toEqual([503, 503, 204]);
+    for (const attempts of expectAttempts(receiver, report, [503, 503, 204])) {
       const [first, , third] = attempts as [Received, Received, Received];
-      expect(third.body).toBe(first.body);
       expect(Number(third.headers['webhook-timestamp'])).toBeGreaterThan(Number(first.headers['webhook-timestamp']));
       expect(third.headers['webhook-signature']).not.toBe(first.headers['webhook-signature']);
-      for (const attempt of attempts) expect(verifiesWithReference(key, attempt)).toBe(true);
     }
     expect(report.events.retried).toBe(report.events.planned);
-    expect(report.attempts).toBe(3 * report.events.planned);
   });
 
   it('drops an event after exactly three failed attempts and exits 1', async () => {
-    receiver = await failingReceiver();
-    const { code, report, stdout } = await simulate(
-      receiver.url,
-      '--sessions',
-      '3',
-      '--time-scale',
-      '0.001',
-      '--seed',
-      'drop',
-    );
+    const { code, report, stdout, receiver } = await simulate(failingReceiver(), { sessions: 3, seed: 'drop' });
     expect(code).toBe(1);
     expect(report.events.dropped).toBe(report.events.planned);
     expect(report.droppedEvents).toHaveLength(report.events.planned);
     expect(report.endpoint.disabled).toBe(false);
-    for (const [, attempts] of byId(receiver.requests)) expect(attempts).toHaveLength(3);
+    expectAttempts(receiver, report, [500, 500, 500]);
     expect(stdout).toContain('"dropped"');
   });
 
   it('disables the endpoint at the first 3xx, stops the run and exits 3 with the platform reason', async () => {
-    receiver = await redirectingReceiver();
-    const result = await runCli([
-      'simulate',
-      '--to',
-      receiver.url,
-      '--key',
-      key,
-      '--sessions',
-      '5',
-      '--time-scale',
-      '0.001',
-      '--concurrency',
-      '1',
-      '--seed',
-      'redirect',
-    ]);
+    const { receiver, ...result } = await simulateAgainst(redirectingReceiver(), {
+      sessions: 5,
+      concurrency: 1,
+      seed: 'redirect',
+    });
     expect(result.code).toBe(3);
     // Redirects are never followed and nothing is sent after the first one.
     expect(receiver.requests).toHaveLength(1);
@@ -187,35 +170,17 @@ describe('hookline simulate', () => {
   });
 
   it('disables the endpoint after sustained failures (--disable-after)', async () => {
-    receiver = await failingReceiver();
-    const { code, report } = await simulate(
-      receiver.url,
-      '--sessions',
-      '10',
-      '--time-scale',
-      '0.001',
-      '--disable-after',
-      '20',
-      '--seed',
-      'sustained',
-    );
+    const { code, report } = await simulate(failingReceiver(), { sessions: 10, disableAfter: 20, seed: 'sustained' });
     expect(code).toBe(3);
     expect(report.endpoint.disabledReason).toBe('auto-disabled after sustained delivery failures');
   });
 
   it('reports forgeries a non-verifying receiver accepted, and exits 1', async () => {
-    receiver = await acceptEverythingReceiver();
-    const { code, report } = await simulate(
-      receiver.url,
-      '--sessions',
-      '8',
-      '--time-scale',
-      '0.001',
-      '--forged',
-      '0.6',
-      '--seed',
-      'forge',
-    );
+    const { code, report, receiver } = await simulate(acceptEverythingReceiver(), {
+      sessions: 8,
+      forged: 0.6,
+      seed: 'forge',
+    });
     expect(code).toBe(1);
     expect(report.forged.sent).toBeGreaterThan(0);
     expect(report.forged.accepted).toBe(report.forged.sent);
@@ -228,22 +193,13 @@ describe('hookline simulate', () => {
   });
 
   it('passes a verifying receiver through forgeries, duplicates and reordering', async () => {
-    receiver = await verifyingReceiver(key);
-    const { code, report } = await simulate(
-      receiver.url,
-      '--sessions',
-      '10',
-      '--time-scale',
-      '0.001',
-      '--forged',
-      '0.5',
-      '--duplicates',
-      '1',
-      '--reorder',
-      '0.5',
-      '--seed',
-      'chaos',
-    );
+    const { code, report, receiver } = await simulate(verifyingReceiver(key), {
+      sessions: 10,
+      forged: 0.5,
+      duplicates: 1,
+      reorder: 0.5,
+      seed: 'chaos',
+    });
     expect(code).toBe(0);
     expect(report.forged.sent).toBeGreaterThan(0);
     expect(report.forged.accepted).toBe(0);
@@ -267,44 +223,23 @@ describe('hookline simulate', () => {
   });
 
   it('is reproducible with --seed (and --start fixes created_at)', async () => {
-    receiver = await verifyingReceiver(key);
-    const args = [
-      '--sessions',
-      '6',
-      '--time-scale',
-      '0.001',
-      '--start',
-      '2026-03-15T10:00:00Z',
-      '--duplicates',
-      '0.3',
-      '--forged',
-      '0.3',
-    ];
-    await simulate(receiver.url, ...args, '--seed', 'same');
-    const first = receiver.requests
-      .splice(0)
-      .map((request) => request.body)
-      .sort();
-    await simulate(receiver.url, ...args, '--seed', 'same');
-    const second = receiver.requests
-      .splice(0)
-      .map((request) => request.body)
-      .sort();
-    await simulate(receiver.url, ...args, '--seed', 'other');
-    const third = receiver.requests
-      .splice(0)
-      .map((request) => request.body)
-      .sort();
-    expect(second).toEqual(first);
-    expect(third).not.toEqual(first);
+    const bodiesFor = async (seed: string) => {
+      const flags = { sessions: 6, start: '2026-03-15T10:00:00Z', duplicates: 0.3, forged: 0.3, seed };
+      const { receiver } = await simulate(verifyingReceiver(key), flags);
+      return receiver.requests.map((request) => request.body).sort();
+    };
+    const first = await bodiesFor('same');
+    expect(await bodiesFor('same')).toEqual(first);
+    expect(await bodiesFor('other')).not.toEqual(first);
     expect(first.some((body) => body.includes('"created_at":"2026-03-15T10:00:00Z"'))).toBe(true);
   });
 
   it('rejects bad flags with exit 2 and a pointer to --help', async () => {
-    const result = await runCli(['simulate', '--to', 'http://127.0.0.1:9/', '--key', key, '--scenario', 'multi-agnet']);
+    const refused = (flags: Flags) => runCli(['simulate', ...flagArgs({ to: 'http://127.0.0.1:9/', key, ...flags })]);
+    const result = await refused({ scenario: 'multi-agnet' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('did you mean multi-agent');
-    const probability = await runCli(['simulate', '--to', 'http://127.0.0.1:9/', '--key', key, '--forged', '2']);
+    const probability = await refused({ forged: 2 });
     expect(probability.code).toBe(2);
     expect(probability.stderr).toContain('--forged must be a number ≥ 0 ≤ 1');
   });
