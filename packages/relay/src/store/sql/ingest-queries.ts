@@ -143,20 +143,27 @@ function compareKeys(a: NewEvent, b: NewEvent): number {
 const ROWS_PER_STATEMENT = 500;
 
 /**
- * {@link ingestIn} for many events in one transaction, in a fixed number of statements: one
- * multi-row INSERT of the events, one read of the destinations, one multi-row INSERT of the
- * deliveries (per {@link ROWS_PER_STATEMENT}). Results are in the order of `events`. Any failure
- * fails the whole call; the caller isolates the culprit (see ingest-batcher.ts). Meant for
- * PostgreSQL, whose statements cost a round trip each; the SQL text varies with the batch size.
+ * {@link ingestIn} for many events in one transaction, reading the destinations once. With
+ * `multiRow` (PostgreSQL, where every statement is a round trip) that is a fixed number of
+ * statements: one multi-row INSERT of the events, one read of the destinations, one multi-row
+ * INSERT of the deliveries (per {@link ROWS_PER_STATEMENT}); the SQL text varies with the batch
+ * size. Without it (SQLite) each row is one cached single-row statement. Results are in the
+ * order of `events`. Any failure fails the whole call; the caller isolates the culprit (see
+ * ingest-batcher.ts).
  */
-export async function ingestBatchIn(tx: SqlExecutor, events: readonly NewEvent[]): Promise<IngestResult[]> {
+export async function ingestBatchIn(
+  tx: SqlExecutor,
+  events: readonly NewEvent[],
+  { multiRow = true }: { multiRow?: boolean } = {},
+): Promise<IngestResult[]> {
+  const rowsPerStatement = multiRow ? ROWS_PER_STATEMENT : 1;
   const inserted = new Set<string>();
-  // Rows in one order for every batch, so two batches that both hold a not-yet-committed id the
-  // other inserts wait on each other in a line, never in a cycle (a deadlock). Deliveries keep
-  // arrival order: their ids break ties in delivery order.
-  const byKey = [...events].sort((a, b) => compareKeys(a, b));
-  for (let start = 0; start < byKey.length; start += ROWS_PER_STATEMENT) {
-    const chunk = byKey.slice(start, start + ROWS_PER_STATEMENT);
+  // Rows in one order for every batch, so two PostgreSQL batches that both hold a not-yet-
+  // committed id the other inserts wait on each other in a line, never in a cycle (a deadlock).
+  // Deliveries keep arrival order: their ids break ties in delivery order.
+  const byKey = multiRow ? [...events].sort((a, b) => compareKeys(a, b)) : events;
+  for (let start = 0; start < byKey.length; start += rowsPerStatement) {
+    const chunk = byKey.slice(start, start + rowsPerStatement);
     const rows = await tx.query(
       INSERT_EVENT + chunk.map(() => EVENT_ROW).join(', ') + ON_CONFLICT,
       chunk.flatMap(eventParams),
@@ -176,8 +183,8 @@ export async function ingestBatchIn(tx: SqlExecutor, events: readonly NewEvent[]
     deliveries.push(...own);
     results.push({ event: { ...event }, duplicate: false, deliveries: own.length });
   }
-  for (let start = 0; start < deliveries.length; start += ROWS_PER_STATEMENT) {
-    const chunk = deliveries.slice(start, start + ROWS_PER_STATEMENT);
+  for (let start = 0; start < deliveries.length; start += rowsPerStatement) {
+    const chunk = deliveries.slice(start, start + rowsPerStatement);
     await tx.query(DELIVERY_COLUMNS + chunk.map(() => DELIVERY_ROW).join(', '), chunk.flatMap(deliveryParams));
   }
   return results;
