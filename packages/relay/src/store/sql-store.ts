@@ -1,10 +1,9 @@
 import type { NewReplayJob, ReplayBatchOptions, ReplayJobRow } from '../replay/replay-types.js';
 import type { PruneCounts, PruneOptions, PrunePreview } from '../retention/retention-types.js';
-import { BatchCommit, GroupCommit } from './group-commit.js';
+import { BatchCommit } from './group-commit.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import * as destinations from './sql/destinations-queries.js';
 import * as idempotency from './sql/idempotency-queries.js';
-import * as ingest from './sql/ingest-queries.js';
 import * as log from './sql/log-queries.js';
 import * as metrics from './sql/metrics-queries.js';
 import * as outbox from './sql/outbox-queries.js';
@@ -35,14 +34,13 @@ import type {
 
 /**
  * The {@link Store} for both databases, over a {@link SqlDriver}; the queries live in sql/, one
- * file per concern. On SQLite (one connection) ingests go through group commit; on PostgreSQL
- * they are batched (ingest-batcher.ts). Attempt results are batch-committed on both.
+ * file per concern. Ingests are batched on both (ingest-batcher.ts), and so are attempt results.
  */
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly #db: SqlDriver;
   readonly #onClose: (() => void) | undefined;
-  readonly #ingests: GroupCommit<NewEvent, IngestResult> | IngestBatcher;
+  readonly #ingests: IngestBatcher;
   readonly #completions: BatchCommit<CompleteAttempt, boolean>;
 
   /** `onClose` runs after the database closes (it releases the SQLite data-directory lock). */
@@ -55,12 +53,12 @@ export class SqlStore implements Store {
     this.#completions = new BatchCommit(driver, outbox.completeBatchIn, {
       maxConcurrent: driver.kind === 'postgres' ? 2 : 1,
     });
-    if (driver.kind === 'sqlite') {
-      this.#ingests = new GroupCommit(driver, ingest.ingestIn);
-    } else {
-      // Batches of concurrent ingests, a few transactions at a time (ingest-batcher.ts).
-      this.#ingests = new IngestBatcher(driver);
-    }
+    // Batches of concurrent ingests (ingest-batcher.ts): on SQLite one per event-loop turn,
+    // committing one at a time; on PostgreSQL up to four at once.
+    this.#ingests =
+      driver.kind === 'sqlite'
+        ? new IngestBatcher(driver, { maxInFlight: 1, gather: true, multiRow: false })
+        : new IngestBatcher(driver);
   }
 
   migrate(): Promise<void> {
