@@ -25,7 +25,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (error) {
         req.pause();
         reject(error);
-      } else resolve(Buffer.concat(chunks, size));
+      } else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)); // one chunk: no copy
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;

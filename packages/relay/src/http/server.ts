@@ -27,13 +27,19 @@ function errorResponse(error: ApiError): RouteResponse {
   return { status: error.status, body: { error: { code: error.code, message: error.message, ...error.details } } };
 }
 
+interface Matched {
+  path?: string;
+  params?: Record<string, string>;
+}
+
 /** The relay's HTTP server: ingress, the admin API and operations endpoints on one listener. */
 export function createRelayServer(relay: RelayContext, adminToken: string): Server {
   const route = createRouter(routesForRole(relay.config.role));
   const isAdmin = createAdminAuth(adminToken);
 
-  // `log` receives the ids the matched route names, so a failure's log line carries them.
-  const handle = async (req: IncomingMessage, res: ServerResponse, log: Record<string, string>): Promise<void> => {
+  // `matched` receives the route and its parameters, so a failure's log line carries the ids they
+  // name (worked out only then: most requests never log).
+  const handle = async (req: IncomingMessage, res: ServerResponse, matched: Matched): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://relay.invalid');
     let match: ReturnType<typeof route>;
     try {
@@ -42,7 +48,10 @@ export function createRelayServer(relay: RelayContext, adminToken: string): Serv
       throw new ApiError(400, 'invalid_path', 'The request path is not valid percent-encoding.');
     }
     if (!match) throw new ApiError(404, 'no_route', `No route for ${req.method} ${url.pathname}.`);
-    if ('params' in match) Object.assign(log, routeLogFields(match.route.path, match.params));
+    if ('params' in match) {
+      matched.path = match.route.path;
+      matched.params = match.params;
+    }
     if ('allowed' in match) {
       throw new ApiError(
         405,
@@ -85,8 +94,9 @@ export function createRelayServer(relay: RelayContext, adminToken: string): Serv
   };
 
   return createServer({ requestTimeout: 60_000 }, (req, res) => {
-    const log: Record<string, string> = {};
-    handle(req, res, log).catch((error: unknown) => {
+    const matched: Matched = {};
+    handle(req, res, matched).catch((error: unknown) => {
+      const log = matched.path && matched.params ? routeLogFields(matched.path, matched.params) : {};
       if (error instanceof ApiError) {
         send(req, res, errorResponse(error));
         return;
