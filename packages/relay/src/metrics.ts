@@ -21,7 +21,7 @@ export interface RelayMetrics {
   breakerState: Gauge<'destination'>;
   /** Destinations that are disabled (1) or enabled (0). */
   destinationDisabled: Gauge<'destination'>;
-  /** Replay job progress: events matched and deliveries enqueued, by job. */
+  /** Replay job progress (matched, enqueued, skipped) of unfinished jobs and those finished in the last hour. */
   replayProgress: Gauge<'job' | 'measure'>;
 }
 
@@ -79,7 +79,7 @@ export function createMetrics(): RelayMetrics {
     }),
     replayProgress: new Gauge({
       name: 'hookline_replay_progress',
-      help: 'Replay job progress by job and measure (matched, enqueued, skipped).',
+      help: 'Replay job progress by job and measure (matched, enqueued, skipped): unfinished jobs and those finished in the last hour.',
       labelNames: ['job', 'measure'] as const,
       registers,
     }),
