@@ -73,14 +73,17 @@ function patternsOf(text: string): readonly string[] {
   return patterns;
 }
 
+const ENABLED_DESTINATIONS = 'SELECT id, event_types, ordering FROM destinations WHERE enabled = 1';
+
+const toSubscriber = (row: SqlRow): Subscriber => ({
+  id: String(row.id),
+  ordered: row.ordering === 'per_resource',
+  patterns: patternsOf(String(row.event_types)),
+});
+
 /** The enabled destinations, as of this statement in the caller's transaction. */
 async function subscribersIn(tx: SqlExecutor): Promise<Subscriber[]> {
-  const rows = await tx.query('SELECT id, event_types, ordering FROM destinations WHERE enabled = 1 ORDER BY id');
-  return rows.map((row) => ({
-    id: String(row.id),
-    ordered: row.ordering === 'per_resource',
-    patterns: patternsOf(String(row.event_types)),
-  }));
+  return (await tx.query(`${ENABLED_DESTINATIONS} ORDER BY id`)).map(toSubscriber);
 }
 
 function deliveriesFor(event: NewEvent, subscribers: readonly Subscriber[]): NewDelivery[] {
@@ -144,10 +147,9 @@ const ROWS_PER_STATEMENT = 500;
 
 /**
  * {@link ingestIn} for many events in one transaction, reading the destinations once. With
- * `multiRow` (PostgreSQL, where every statement is a round trip) that is a fixed number of
- * statements: one multi-row INSERT of the events, one read of the destinations, one multi-row
- * INSERT of the deliveries (per {@link ROWS_PER_STATEMENT}); the SQL text varies with the batch
- * size. Without it (SQLite) each row is one cached single-row statement. Results are in the
+ * `multiRow` (PostgreSQL, where every statement is a round trip) that is two statements: one
+ * multi-row INSERT of the events that also reads the destinations, one multi-row INSERT of the
+ * deliveries (per {@link ROWS_PER_STATEMENT} rows); the SQL text varies with the batch size. Without it (SQLite) each row is one cached single-row statement. Results are in the
  * order of `events`. Any failure fails the whole call; the caller isolates the culprit (see
  * ingest-batcher.ts).
  */
@@ -162,15 +164,33 @@ export async function ingestBatchIn(
   // committed id the other inserts wait on each other in a line, never in a cycle (a deadlock).
   // Deliveries keep arrival order: their ids break ties in delivery order.
   const byKey = multiRow ? [...events].sort((a, b) => compareKeys(a, b)) : events;
-  for (let start = 0; start < byKey.length; start += rowsPerStatement) {
-    const chunk = byKey.slice(start, start + rowsPerStatement);
+  let subscribers: Subscriber[] | undefined;
+  if (multiRow && byKey.length <= ROWS_PER_STATEMENT) {
+    // One round trip for both: the events' INSERT and, in the same statement (so the same
+    // snapshot as a separate read would have), the destinations.
     const rows = await tx.query(
-      INSERT_EVENT + chunk.map(() => EVENT_ROW).join(', ') + ON_CONFLICT,
-      chunk.flatMap(eventParams),
+      `WITH inserted AS (${INSERT_EVENT}${byKey.map(() => EVENT_ROW).join(', ')}${ON_CONFLICT})
+         SELECT 'event' AS kind, id, CAST(NULL AS TEXT) AS event_types, CAST(NULL AS TEXT) AS ordering FROM inserted
+         UNION ALL SELECT 'destination' AS kind, id, event_types, ordering FROM (${ENABLED_DESTINATIONS}) AS d`,
+      byKey.flatMap(eventParams),
     );
-    for (const row of rows) inserted.add(String(row.id));
+    subscribers = [];
+    for (const row of rows) {
+      if (row.kind === 'event') inserted.add(String(row.id));
+      else subscribers.push(toSubscriber(row));
+    }
+    subscribers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  } else {
+    for (let start = 0; start < byKey.length; start += rowsPerStatement) {
+      const chunk = byKey.slice(start, start + rowsPerStatement);
+      const rows = await tx.query(
+        INSERT_EVENT + chunk.map(() => EVENT_ROW).join(', ') + ON_CONFLICT,
+        chunk.flatMap(eventParams),
+      );
+      for (const row of rows) inserted.add(String(row.id));
+    }
   }
-  const subscribers = inserted.size > 0 ? await subscribersIn(tx) : [];
+  subscribers ??= inserted.size > 0 ? await subscribersIn(tx) : [];
   const results: IngestResult[] = [];
   const deliveries: NewDelivery[] = [];
   for (const event of events) {
