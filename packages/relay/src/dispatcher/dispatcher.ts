@@ -40,6 +40,11 @@ export class Dispatcher {
   readonly #lanes: DestinationLanes;
   readonly #followUp: AttemptFollowUp;
   readonly #inFlight = new Map<string, Promise<void>>();
+  /**
+   * Attempts whose request is still open: what `maxInFlight` caps. An attempt whose answer is in
+   * and whose result waits for its group commit holds no socket and no lane slot, only a lease.
+   */
+  #sending = 0;
   /** Earliest moment a refused lane said it may start again (epoch ms, the injected clock's). */
   #retryAt: number | undefined;
   #running = false;
@@ -155,7 +160,7 @@ export class Dispatcher {
   /** Claims what is due and free to run, starts the attempts, and returns how many it started. */
   async tick(): Promise<number> {
     const o = this.#options;
-    const free = o.maxInFlight - this.#inFlight.size;
+    const free = o.maxInFlight - this.#sending;
     if (free <= 0) return 0;
     // Destinations whose breaker is open, whose lane is full or whose bucket is empty stay
     // unclaimed: their deliveries are parked without spending retry attempts. The others are
@@ -209,13 +214,23 @@ export class Dispatcher {
 
   async #attempt(item: ClaimedDelivery, manual: boolean, permit?: LanePermit): Promise<CompleteAttempt | undefined> {
     const o = this.#options;
-    const log = o.logger.child({
-      delivery_id: item.delivery.id,
-      event_id: item.event.eventId,
-      destination_id: item.destination.id,
-    });
+    // A child logger per attempt cost more than the attempt's signing; build it only to log.
+    let child: Logger | undefined;
+    const log = () =>
+      (child ??= o.logger.child({
+        delivery_id: item.delivery.id,
+        event_id: item.event.eventId,
+        destination_id: item.destination.id,
+      }));
+    this.#sending++;
+    let sending = true;
+    const sent = () => {
+      if (sending) this.#sending--;
+      sending = false;
+    };
     try {
       const result = await attemptDelivery(item, o, { owner: this.owner, manual });
+      sent();
       // The destination has answered: free its slot and tell its breaker now, not after the
       // write. The lease still holds the row (and, with per_resource ordering, its key) until
       // the result is recorded, so the freed slot can only go to another delivery; waking the
@@ -226,22 +241,28 @@ export class Dispatcher {
       }
       const saved = await o.store.completeAttempt(result);
       if (!saved) {
-        log.warn('lease lost before the attempt was recorded; another worker will retry it');
+        log().warn('lease lost before the attempt was recorded; another worker will retry it');
         return undefined;
       }
       await this.#followUp.afterAttempt(item, result);
       const { attempt } = result;
-      if (attempt.outcome === 'delivered') log.debug({ status: attempt.statusCode }, 'delivered');
-      else
-        log.warn({ status: attempt.statusCode, error: attempt.errorClass, outcome: attempt.outcome }, 'attempt failed');
-      if (result.disableDestination) log.warn({ reason: result.disableDestination.reason }, 'destination disabled');
+      if (attempt.outcome === 'delivered') {
+        if (o.logger.isLevelEnabled('debug')) log().debug({ status: attempt.statusCode }, 'delivered');
+      } else {
+        log().warn(
+          { status: attempt.statusCode, error: attempt.errorClass, outcome: attempt.outcome },
+          'attempt failed',
+        );
+      }
+      if (result.disableDestination) log().warn({ reason: result.disableDestination.reason }, 'destination disabled');
       return result;
     } catch (error) {
       // The lease expires and the delivery is claimed again: nothing is lost, at worst repeated.
       permit?.abandon();
-      log.error({ err: error }, 'recording the attempt failed');
+      log().error({ err: error }, 'recording the attempt failed');
       return undefined;
     } finally {
+      sent();
       o.metrics?.breakerState.set(
         { destination: item.destination.id },
         BREAKER_STATE_VALUE[this.#lanes.breakerState(item.destination.id)],

@@ -68,29 +68,23 @@ export class GroupCommit<I, O> {
 }
 
 /**
- * Group commit for whole batches: `work` receives every input that arrived while the previous
+ * Group commit for whole batches: `commit` receives every input that arrived while the previous
  * batches were committing and answers them in order, with a few multi-row statements instead of
  * one transaction (or savepoint) per input. At most `maxConcurrent` batches commit at once, so
  * under load the batches grow instead of the transactions multiplying; this is what lets
  * PostgreSQL, where every statement is a round trip and every COMMIT an fsync, keep up. A failing
- * batch rejects all of its inputs (nothing of it is durable).
+ * batch rejects all of its inputs (`commit` must then have made none of it durable).
  */
 export class BatchCommit<I, O> {
-  readonly #db: SqlDriver;
-  readonly #work: (tx: SqlExecutor, inputs: I[]) => Promise<O[]>;
+  readonly #commit: (inputs: I[]) => Promise<O[]>;
   readonly #maxBatch: number;
   readonly #maxConcurrent: number;
   #pending: Pending<I, O>[] = [];
   #active = 0;
   #scheduled = false;
 
-  constructor(
-    db: SqlDriver,
-    work: (tx: SqlExecutor, inputs: I[]) => Promise<O[]>,
-    options: { maxBatch?: number; maxConcurrent?: number } = {},
-  ) {
-    this.#db = db;
-    this.#work = work;
+  constructor(commit: (inputs: I[]) => Promise<O[]>, options: { maxBatch?: number; maxConcurrent?: number } = {}) {
+    this.#commit = commit;
     this.#maxBatch = options.maxBatch ?? 256;
     this.#maxConcurrent = options.maxConcurrent ?? 1;
   }
@@ -118,12 +112,7 @@ export class BatchCommit<I, O> {
     this.#active++;
     this.#schedule();
     try {
-      const outputs = await this.#db.transaction((tx) =>
-        this.#work(
-          tx,
-          batch.map((item) => item.input),
-        ),
-      );
+      const outputs = await this.#commit(batch.map((item) => item.input));
       for (const [index, item] of batch.entries()) item.resolve(outputs[index] as O);
     } catch (error) {
       for (const item of batch) item.reject(error);

@@ -50,7 +50,7 @@ export class SqlStore implements Store {
     this.#onClose = onClose;
     // Attempt results: a few multi-row statements per batch, one batch committing at a time on
     // SQLite's single connection, two overlapping on PostgreSQL (one fills while one commits).
-    this.#completions = new BatchCommit(driver, outbox.completeBatchIn, {
+    this.#completions = new BatchCommit((inputs: CompleteAttempt[]) => outbox.completeBatch(driver, inputs), {
       maxConcurrent: driver.kind === 'postgres' ? 2 : 1,
     });
     // Batches of concurrent ingests (ingest-batcher.ts): on SQLite one per event-loop turn,

@@ -262,6 +262,63 @@ export async function completeBatchIn(tx: SqlExecutor, inputs: readonly Complete
   return inputs.map((input) => destinationOf.has(input.attempt.deliveryId));
 }
 
+// PostgreSQL, one statement: the RESULT_ROW columns, then the attempt's own: id,
+// attempt_number, manual, latency_ms, error_class, response_body, outcome.
+const RESULT_AND_ATTEMPT_ROW = `(${RESULT_ROW.slice(1, -1)}, ?, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))`;
+
+/**
+ * Records a batch of attempt results durably. PostgreSQL: one autocommit statement (one round
+ * trip, one commit) whose CTEs update the deliveries still leased by their owner and insert
+ * exactly those attempts; a batch with a 410 disable, and SQLite, use {@link completeBatchIn} in
+ * a transaction.
+ */
+export async function completeBatch(db: SqlDriver, inputs: readonly CompleteAttempt[]): Promise<boolean[]> {
+  if (db.kind !== 'postgres' || inputs.some((input) => input.disableDestination)) {
+    return db.transaction((tx) => completeBatchIn(tx, inputs));
+  }
+  const saved = await db.query(
+    `WITH v AS (VALUES ${inputs.map(() => RESULT_AND_ATTEMPT_ROW).join(', ')}),
+     updated AS (
+       UPDATE deliveries SET status = v.column3, attempt_count = attempt_count + v.column4, next_attempt_at = v.column5,
+           lease_owner = NULL, lease_until = NULL, last_attempt_at = v.column6, last_status_code = v.column7,
+           last_error = v.column8, updated_at = v.column9,
+           delivered_at = CASE WHEN v.column3 = 'delivered' THEN COALESCE(delivered_at, v.column9) ELSE delivered_at END
+         FROM v WHERE deliveries.id = v.column1 AND deliveries.lease_owner = v.column2
+         RETURNING deliveries.id),
+     recorded AS (
+       INSERT INTO attempts (id, delivery_id, attempt_number, manual, started_at, latency_ms, status_code, error_class,
+           error_message, response_body, outcome)
+         SELECT v.column10, v.column1, v.column11, v.column12, v.column6, v.column13, v.column7, v.column14, v.column8,
+           v.column15, v.column16
+         FROM v JOIN updated ON updated.id = v.column1
+         RETURNING delivery_id)
+     SELECT delivery_id FROM recorded`,
+    inputs.flatMap((input) => {
+      const { attempt } = input;
+      return [
+        attempt.deliveryId,
+        input.owner,
+        input.status,
+        input.countsTowardSchedule ? 1 : 0,
+        input.nextAttemptAt,
+        attempt.startedAt,
+        attempt.statusCode,
+        attempt.errorMessage,
+        input.now,
+        attempt.id,
+        attempt.attemptNumber,
+        attempt.manual ? 1 : 0,
+        attempt.latencyMs,
+        attempt.errorClass,
+        attempt.responseBody,
+        attempt.outcome,
+      ];
+    }),
+  );
+  const recorded = new Set(saved.map((row) => String(row.delivery_id)));
+  return inputs.map((input) => recorded.has(input.attempt.deliveryId));
+}
+
 export async function releaseLeases(db: SqlDriver, owner: string, deliveryIds: readonly string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
   await db.query(

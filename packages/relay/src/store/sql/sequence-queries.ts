@@ -47,6 +47,11 @@ export async function assignSequencesIn(tx: SqlExecutor, kind: 'sqlite' | 'postg
  * check is one index lookup, where an empty transaction would cost PostgreSQL two round trips.
  */
 export async function assignSequences(db: SqlDriver): Promise<void> {
+  // PostgreSQL: the same steps server-side (migration 5), one round trip whether or not any.
+  if (db.kind === 'postgres') {
+    await db.query('SELECT assign_delivery_sequences()');
+    return;
+  }
   const waiting = await db.query(UNSEQUENCED);
   if (waiting.length > 0) await db.transaction((tx) => assignSequencesIn(tx, db.kind));
 }

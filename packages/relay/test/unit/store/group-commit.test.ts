@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../../src/store/group-commit.js';
+import { BatchCommit, GroupCommit } from '../../../src/store/group-commit.js';
 import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
 
 describe('GroupCommit', () => {
@@ -41,5 +41,54 @@ describe('GroupCommit', () => {
       return inserted.length === 1;
     });
     expect(await Promise.all([7, 7, 8].map((n) => group.submit(n)))).toEqual([true, false, true]);
+  });
+});
+
+describe('BatchCommit', () => {
+  it('hands inputs that arrive together to one commit, and answers each in order', async () => {
+    const batches: number[][] = [];
+    const group = new BatchCommit(async (inputs: number[]) => {
+      batches.push(inputs);
+      return inputs.map((n) => n * 10);
+    });
+    expect(await Promise.all([1, 2, 3].map((n) => group.submit(n)))).toEqual([10, 20, 30]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('keeps at most maxConcurrent commits running; what arrives meanwhile forms the next batch', async () => {
+    const batches: number[][] = [];
+    let running = 0;
+    let most = 0;
+    const release: (() => void)[] = [];
+    const group = new BatchCommit(
+      async (inputs: number[]) => {
+        batches.push(inputs);
+        most = Math.max(most, ++running);
+        await new Promise<void>((resolve) => release.push(resolve));
+        running--;
+        return inputs;
+      },
+      { maxConcurrent: 1 },
+    );
+    const first = group.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [2, 3, 4].map((n) => group.submit(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+    release.shift()?.();
+    await first;
+    while (release.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    release.shift()?.();
+    expect(await Promise.all(rest)).toEqual([2, 3, 4]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    expect(most).toBe(1);
+  });
+
+  it('rejects every input of a failing batch', async () => {
+    const group = new BatchCommit(async (): Promise<number[]> => {
+      throw new Error('commit failed');
+    });
+    const results = await Promise.allSettled([1, 2].map((n) => group.submit(n)));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });
