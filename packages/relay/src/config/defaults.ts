@@ -33,9 +33,16 @@ export const DEFAULTS = {
   responseBodyLimitBytes: 4 * 1024,
   /** How often the dispatcher looks for due deliveries when nothing woke it. */
   pollIntervalMs: 500,
-  /** Deliveries claimed per poll. */
+  /**
+   * Most deliveries one claim takes. Claims take per destination only its lane's free slots, so
+   * with the default lanes this rarely binds; it bounds one statement's work.
+   */
   claimBatchSize: 50,
-  /** Attempts in flight across all destinations in one process. */
+  /**
+   * Requests open at once across all destinations in one process (an answered attempt waiting for
+   * its result's group commit no longer counts): bounds sockets and memory, not throughput, which
+   * the per-destination caps set.
+   */
   maxInFlight: 64,
   /** Attempts in flight to one destination (its lane); part 2 makes this per-destination. */
   maxInFlightPerDestination: 10,
