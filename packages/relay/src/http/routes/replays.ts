@@ -20,7 +20,7 @@ export const replayRoutes: Route[] = [
       422: errorResponse('Invalid request'),
     },
     async handle(request, relay) {
-      const job = parseReplayInput(await request.json(), relay.clock.now());
+      const job = parseReplayInput(await request.json(), relay.clock.now(), relay.config.retentionMs);
       if (job.destinationId && !(await relay.store.getDestination(job.destinationId))) {
         throw invalid(`No destination with id "${job.destinationId}".`);
       }
