@@ -6,7 +6,12 @@
 import type { SqlDriver, SqlExecutor } from '../sql-driver.js';
 import { placeholders } from './query-helpers.js';
 
-const UNSEQUENCED = "SELECT DISTINCT destination_id FROM deliveries WHERE sequence IS NULL AND status = 'pending'";
+// SQLite only (PostgreSQL runs assign_delivery_sequences()). Without statistics SQLite preferred
+// deliveries_destination_due for the DISTINCT (it is ordered by destination too) and scanned every
+// pending delivery, 1.4 ms per claim with a few thousand waiting; the partial index holds only the
+// unnumbered ones, so the check is free when there are none.
+const UNSEQUENCED =
+  "SELECT DISTINCT destination_id FROM deliveries INDEXED BY deliveries_unsequenced WHERE sequence IS NULL AND status = 'pending'";
 
 /**
  * Gives every pending delivery without a sequence number the next numbers of its destination's
@@ -16,7 +21,11 @@ const UNSEQUENCED = "SELECT DISTINCT destination_id FROM deliveries WHERE sequen
  * find nothing left to number; the claim query never takes an unnumbered delivery.
  */
 export async function assignSequencesIn(tx: SqlExecutor, kind: 'sqlite' | 'postgres'): Promise<void> {
-  const waiting = await tx.query(UNSEQUENCED);
+  const waiting = await tx.query(
+    kind === 'sqlite'
+      ? UNSEQUENCED
+      : "SELECT DISTINCT destination_id FROM deliveries WHERE sequence IS NULL AND status = 'pending'",
+  );
   if (waiting.length === 0) return;
   const ids = waiting.map((row) => String(row.destination_id)).sort();
   const lock = kind === 'postgres' ? 'FOR UPDATE' : '';
