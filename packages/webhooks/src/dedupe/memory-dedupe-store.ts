@@ -74,8 +74,16 @@ export class MemoryDedupeStore implements SyncDedupeStore {
   completeSync(id: string, token: string): void {
     // Even a holder whose lease was taken over completes: the work is done either way, and
     // remembering it stops further duplicates. The token only guards `release`.
-    void token;
-    this.#set(id, { state: 'completed', token, expiresAt: this.#now() + this.#ttlMs });
+    const expiresAt = this.#now() + this.#ttlMs;
+    const entry = this.#entries.get(id);
+    if (entry?.token === token) {
+      // Still our claim's entry: update it in place, saving a delete and an insert per delivery.
+      // It keeps the LRU place its claim gave it, at most one handler run ago.
+      entry.state = 'completed';
+      entry.expiresAt = expiresAt;
+      return;
+    }
+    this.#set(id, { state: 'completed', token, expiresAt });
   }
 
   releaseSync(id: string, token: string): void {
