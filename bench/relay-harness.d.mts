@@ -34,6 +34,8 @@ export interface IngressResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** The server process's user + system CPU per answered request (µs); undefined without /proc. */
+  cpuUsPerRequest?: number | undefined;
 }
 export interface DeliverySummary {
   delivered: number;

@@ -3,7 +3,7 @@
 
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,6 +32,23 @@ export async function findPostgres() {
     return { url: undefined, reason: `${url}: ${error.message}` };
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * CPU time (user + system, ms) a child process has used so far, from /proc (Linux); undefined
+ * elsewhere. CPU per request is steadier than requests per second on a shared machine: it does
+ * not count the time the process waited for a core.
+ */
+export function cpuMsOf(pid) {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name, in
+    // clock ticks: 100 per second on Linux (USER_HZ).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -114,6 +131,7 @@ export async function startRelay(database, extraEnv = {}) {
   return {
     url,
     child,
+    cpuMs: () => cpuMsOf(child.pid),
     /** Log lines at warn or above so far, and the last few lines (for the report). */
     log: () => ({ warnings, tail: [...tail] }),
     /** Admin API call with the bench's token. */
@@ -145,6 +163,7 @@ export async function startFloor() {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
     url: `http://127.0.0.1:${first.value.trim()}`,
+    cpuMs: () => cpuMsOf(child.pid),
     async stop() {
       child.kill('SIGTERM');
       await exited;

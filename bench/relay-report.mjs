@@ -39,15 +39,15 @@ const met = (ok) => (ok ? 'met' : '**not met**');
 /** Tables and verdicts from `{ floor, runs: [{ kind, ingress, burst, paced, isolation }] }`. */
 export function renderResults({ floor, runs, settings }) {
   const ingressRows = [
-    `| floor (bare node:http, 200) | ${int(floor.rps)} | ${floor.p50} | ${floor.p99} | 100 % |`,
+    `| floor (bare node:http, 200) | ${int(floor.rps)} | ${floor.p50} | ${floor.p99} | 100 % | ${int(floor.cpuUsPerRequest)} |`,
     ...runs.map(
       (r) =>
-        `| relay, ${r.kind} | ${int(r.ingress.rps)} | ${r.ingress.p50} | ${r.ingress.p99} | ${((r.ingress.rps / floor.rps) * 100).toFixed(0)} % |`,
+        `| relay, ${r.kind} | ${int(r.ingress.rps)} | ${r.ingress.p50} | ${r.ingress.p99} | ${((r.ingress.rps / floor.rps) * 100).toFixed(0)} % | ${int(r.ingress.cpuUsPerRequest)} |`,
     ),
   ];
   const ingress = [
-    '| ingress target | events/s | p50 ms | p99 ms | of floor |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| ingress target | events/s | p50 ms | p99 ms | of floor | server CPU µs/request |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...ingressRows,
   ].join('\n');
   const e2e = [
@@ -109,7 +109,10 @@ loopback; PostgreSQL runs on the same machine too. No core pinning.
   \`/ingest/bench\` of a relay with no destinations: verify, validate, commit (SQLite
   \`synchronous=FULL\`; PostgreSQL commit), then \`200\`. The floor is a bare \`node:http\` server
   that reads the body and answers 200, loaded the same way. The relay is first checked to
-  answer 200 to a good event and 400 to a forged one.
+  answer 200 to a good event and 400 to a forged one. *Server CPU* is the user + system time
+  the relay (or floor) process used during the timed window per request answered: unlike
+  events/s it does not depend on how much of a core the process got, and it does not count
+  time spent waiting for an fsync (the SQLite COMMIT blocks the relay's thread for it).
 - **End to end**: ${int(settings.events)} events to three destinations on a local receiver with
   filters (\`[]\`, \`session.*\`, \`vault.*\`+\`vault_credential.*\`): two deliveries per event,
   ${int(settings.events * 2)} in all. *Burst* sends them as fast as the relay accepts them (64

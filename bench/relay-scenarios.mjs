@@ -8,12 +8,26 @@ import { summarizeDeliveries } from './relay-stats.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `load()`'s result plus the server's CPU per request over it (µs; undefined without /proc). */
+async function timedWithCpu(server, load) {
+  const before = server.cpuMs();
+  const result = await load();
+  const after = server.cpuMs();
+  const cpuUsPerRequest =
+    before !== undefined && after !== undefined && result.total > 0
+      ? ((after - before) * 1000) / result.total
+      : undefined;
+  return { ...result, cpuUsPerRequest };
+}
+
 /** The floor: bare node:http answering 200, loaded exactly like the relay's ingress. */
 export async function measureFloor({ seconds, connections }) {
   const floor = await startFloor();
   try {
     await ingressLoad(floor.url, { seconds: 1, connections, poolSize: 5_000 }); // warm-up
-    return await ingressLoad(floor.url, { seconds, connections, poolSize: seconds * 20_000 });
+    return await timedWithCpu(floor, () =>
+      ingressLoad(floor.url, { seconds, connections, poolSize: seconds * 20_000 }),
+    );
   } finally {
     await floor.stop();
   }
@@ -34,7 +48,9 @@ export async function measureIngress({ kind, postgresUrl, seconds, connections }
     const statuses = [await postOnce(relay.url, good), await postOnce(relay.url, forged)];
     if (statuses[0] !== 200 || statuses[1] !== 400) throw new Error(`ingress check: expected 200/400, got ${statuses}`);
     await ingressLoad(relay.url, { seconds: 1, connections, poolSize: 5_000 }); // warm-up
-    const result = await ingressLoad(relay.url, { seconds, connections, poolSize: seconds * 8_000 });
+    const result = await timedWithCpu(relay, () =>
+      ingressLoad(relay.url, { seconds, connections, poolSize: seconds * 8_000 }),
+    );
     return { ...result, log: relay.log() };
   } finally {
     await relay.stop();

@@ -58,6 +58,8 @@ describe('bench:relay on a handful of events', () => {
     expect(ingress.total).toBeGreaterThan(0);
     expect(ingress.non2xx).toBe(0);
     expect(ingress.errors).toBe(0);
+    // The relay's CPU per request, read from /proc where there is one.
+    if (process.platform === 'linux') expect(ingress.cpuUsPerRequest).toBeGreaterThan(0);
 
     const run = await measureEndToEnd({ kind: 'sqlite', receiver, count: 8, rate: 100, hang: true, timeoutMs: 20_000 });
     expect(run).toMatchObject({ complete: true, expected: 16, delivered: 16, refused: 0, unknown: 0 });
@@ -72,6 +74,7 @@ describe('bench:relay on a handful of events', () => {
     const section = renderSection(rendered, { runs, settings });
     expect(section).toMatch(/^## Relay \(npm run bench:relay\)\n/);
     expect(section).toContain('| relay, sqlite |');
+    expect(section).toContain('| server CPU µs/request |');
     expect(section).toMatch(/hanging destination changes the others' p99 by < 20 %: \+0 % — met/);
   });
 
