@@ -9,6 +9,7 @@ import { type Harness, startHarness } from '../helpers/relay-harness.js';
 const variants = await databaseVariants('replay');
 const BATCH = 10;
 const iso = (ms: number) => new Date(ms).toISOString();
+const HOUR = 60 * 60 * 1000;
 
 describe.each(variants)('replay jobs on $name', (variant) => {
   let h: Harness;
@@ -24,6 +25,9 @@ describe.each(variants)('replay jobs on $name', (variant) => {
     await receiver.stop();
   });
   afterAll(() => variant.cleanup());
+
+  /** A range start before everything the test stored, yet within retention (older is refused). */
+  const recent = () => h.clock.now() - HOUR;
 
   async function destination(path: string, body: Record<string, unknown> = {}) {
     const created = await h.api('POST', '/v1/destinations', { url: receiver.url(path), ...body });
@@ -135,7 +139,7 @@ describe.each(variants)('replay jobs on $name', (variant) => {
     for (let n = 0; n < 45; n++) expect((await h.ingest('platform', key, 'session.status_idled')).status).toBe(200);
     const target = await destination('/late');
     h.clock.advance(1); // `until` defaults to now, and excludes events received at that very ms
-    const created = await h.api('POST', '/v1/replays', { mode: 'missing', since: 0, destination_id: target });
+    const created = await h.api('POST', '/v1/replays', { mode: 'missing', since: recent(), destination_id: target });
     expect(await h.relay.replays.step()).toBe(true); // claims it and runs batch 1
     expect(await h.relay.replays.step()).toBe(true); // batch 2
     expect((await h.api('GET', `/v1/replays/${created.body.id}`)).body).toMatchObject({
@@ -173,7 +177,7 @@ describe.each(variants)('replay jobs on $name', (variant) => {
     for (let n = 0; n < 35; n++) expect((await h.ingest('platform', key, 'session.status_idled')).status).toBe(200);
     const target = await destination('/c');
     h.clock.advance(1);
-    const created = await h.api('POST', '/v1/replays', { mode: 'missing', since: 0, destination_id: target });
+    const created = await h.api('POST', '/v1/replays', { mode: 'missing', since: recent(), destination_id: target });
     expect(await h.relay.replays.step()).toBe(true);
     const cancelled = await h.api('POST', `/v1/replays/${created.body.id}/cancel`);
     expect(cancelled.status).toBe(200);
@@ -186,7 +190,7 @@ describe.each(variants)('replay jobs on $name', (variant) => {
     });
     expect(await deliveriesOf(target)).toHaveLength(10);
 
-    const done = await replay({ mode: 'missing', since: 0, destination_id: target, dry_run: true });
+    const done = await replay({ mode: 'missing', since: recent(), destination_id: target, dry_run: true });
     expect(done.status).toBe('completed');
     const refused = await h.api('POST', `/v1/replays/${done.id}/cancel`);
     expect(refused.status).toBe(409);
@@ -197,15 +201,15 @@ describe.each(variants)('replay jobs on $name', (variant) => {
 
   it('refuses invalid requests with 422 naming the field', async () => {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ since: 0 }, /mode/],
-      [{ mode: 'everything', since: 0 }, /mode/],
+      [{ since: recent() }, /mode/],
+      [{ mode: 'everything', since: recent() }, /mode/],
       [{ mode: 'all' }, /since/],
       [{ mode: 'all', since: 'yesterday' }, /since/],
-      [{ mode: 'all', since: 10, until: 5 }, /before/],
-      [{ mode: 'all', since: 0, event_types: ['Session'] }, /event_types/],
-      [{ mode: 'all', since: 0, destination_id: 'dst_none' }, /dst_none/],
-      [{ mode: 'all', since: 0, dry_run: 'yes' }, /dry_run/],
-      [{ mode: 'all', since: 0, extra: 1 }, /extra/],
+      [{ mode: 'all', since: recent() + 10, until: recent() + 5 }, /before/],
+      [{ mode: 'all', since: recent(), event_types: ['Session'] }, /event_types/],
+      [{ mode: 'all', since: recent(), destination_id: 'dst_none' }, /dst_none/],
+      [{ mode: 'all', since: recent(), dry_run: 'yes' }, /dry_run/],
+      [{ mode: 'all', since: recent(), extra: 1 }, /extra/],
     ];
     for (const [body, message] of cases) {
       const response = await h.api('POST', '/v1/replays', body);
@@ -233,8 +237,8 @@ describe.each(variants)('replay jobs on $name', (variant) => {
       return response;
     };
     h.clock.advance(1);
-    const created = await check('POST', '/v1/replays', '/v1/replays', { mode: 'all', since: 0, dry_run: true });
-    await check('POST', '/v1/replays', '/v1/replays', { mode: 'nope', since: 0 });
+    const created = await check('POST', '/v1/replays', '/v1/replays', { mode: 'all', since: recent(), dry_run: true });
+    await check('POST', '/v1/replays', '/v1/replays', { mode: 'nope', since: recent() });
     await check('GET', '/v1/replays', '/v1/replays');
     await check('GET', '/v1/replays/{id}', `/v1/replays/${created.body.id}`);
     await check('GET', '/v1/replays/{id}', '/v1/replays/rpl_none');
@@ -242,7 +246,7 @@ describe.each(variants)('replay jobs on $name', (variant) => {
     await check('POST', '/v1/replays/{id}/cancel', `/v1/replays/${created.body.id}/cancel`);
     await check('POST', '/v1/replays/{id}/cancel', '/v1/replays/rpl_none/cancel');
     await h.relay.replays.drain();
-    const done = await check('POST', '/v1/replays', '/v1/replays', { mode: 'failed', since: 0, dry_run: true });
+    const done = await check('POST', '/v1/replays', '/v1/replays', { mode: 'failed', since: recent(), dry_run: true });
     await h.relay.replays.drain();
     expect((await check('POST', '/v1/replays/{id}/cancel', `/v1/replays/${done.body.id}/cancel`)).status).toBe(409);
   });
