@@ -79,14 +79,25 @@ export class BatchCommit<I, O> {
   readonly #commit: (inputs: I[]) => Promise<O[]>;
   readonly #maxBatch: number;
   readonly #maxConcurrent: number;
+  readonly #minIntervalMs: number;
   #pending: Pending<I, O>[] = [];
   #active = 0;
   #scheduled = false;
+  #lastFlushAt = Number.NEGATIVE_INFINITY;
 
-  constructor(commit: (inputs: I[]) => Promise<O[]>, options: { maxBatch?: number; maxConcurrent?: number } = {}) {
+  /**
+   * `minIntervalMs`: a batch starts at least this long after the previous one started, so under
+   * load each commit (each fsync) carries more inputs; an input arriving after a quiet spell is
+   * committed at once.
+   */
+  constructor(
+    commit: (inputs: I[]) => Promise<O[]>,
+    options: { maxBatch?: number; maxConcurrent?: number; minIntervalMs?: number } = {},
+  ) {
     this.#commit = commit;
     this.#maxBatch = options.maxBatch ?? 256;
     this.#maxConcurrent = options.maxConcurrent ?? 1;
+    this.#minIntervalMs = options.minIntervalMs ?? 0;
   }
 
   submit(input: I): Promise<O> {
@@ -100,16 +111,20 @@ export class BatchCommit<I, O> {
     if (this.#scheduled || this.#pending.length === 0 || this.#active >= this.#maxConcurrent) return;
     // One turn of the event loop lets the results that are ready together join one batch.
     this.#scheduled = true;
-    setImmediate(() => {
+    const run = () => {
       this.#scheduled = false;
       void this.#flush();
-    });
+    };
+    const wait = this.#lastFlushAt + this.#minIntervalMs - performance.now();
+    if (wait > 0 && this.#pending.length < this.#maxBatch) setTimeout(run, wait);
+    else setImmediate(run);
   }
 
   async #flush(): Promise<void> {
     if (this.#pending.length === 0 || this.#active >= this.#maxConcurrent) return;
     const batch = this.#pending.splice(0, this.#maxBatch);
     this.#active++;
+    this.#lastFlushAt = performance.now();
     this.#schedule();
     try {
       const outputs = await this.#commit(batch.map((item) => item.input));

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchCommit, GroupCommit } from '../../../src/store/group-commit.js';
 import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
 
@@ -82,6 +82,31 @@ describe('BatchCommit', () => {
     expect(await Promise.all(rest)).toEqual([2, 3, 4]);
     expect(batches).toEqual([[1], [2, 3, 4]]);
     expect(most).toBe(1);
+  });
+
+  it('under load starts a batch at most every minIntervalMs, so each commit carries more', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    try {
+      const batches: number[][] = [];
+      const group = new BatchCommit(
+        async (inputs: number[]) => {
+          batches.push(inputs);
+          return inputs;
+        },
+        { minIntervalMs: 10 },
+      );
+      const first = group.submit(1); // after a quiet spell: at once
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await first).toBe(1);
+      const rest = [2, 3].map((n) => group.submit(n));
+      await vi.advanceTimersByTimeAsync(5);
+      expect(batches).toEqual([[1]]); // 5 ms after the last batch began: still waiting
+      await vi.advanceTimersByTimeAsync(5);
+      expect(await Promise.all(rest)).toEqual([2, 3]);
+      expect(batches).toEqual([[1], [2, 3]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects every input of a failing batch', async () => {
