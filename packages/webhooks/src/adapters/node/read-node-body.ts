@@ -16,9 +16,21 @@ function byteLength(body: string | Uint8Array): number {
 
 /**
  * The raw body: `req.rawBody` or a `Buffer`/string `req.body` when a framework already read it,
- * the stream otherwise. A parsed `req.body` throws `payload_not_raw` with the fix.
+ * the stream otherwise. A parsed `req.body` rejects with `payload_not_raw` and the fix.
  */
-export async function readNodeBody(req: NodeRequest, limit: number): Promise<WebhookBody> {
+export function readNodeBody(req: NodeRequest, limit: number): Promise<WebhookBody> {
+  // Not `async`: returning readStream's promise from an async function would wrap it in another
+  // one and cost extra microtask turns on every delivery.
+  try {
+    const kept = keptBody(req, limit);
+    return kept === undefined ? readStream(req, limit) : Promise.resolve(kept);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** The body a framework already read, `undefined` when the stream is still to be read. */
+function keptBody(req: NodeRequest, limit: number): WebhookBody | undefined {
   let kept = req.rawBody ?? req.body;
   // Express 4's body parsers set req.body = {} even when they skip a request; if the stream was
   // not read, the raw bytes are still there.
@@ -35,7 +47,7 @@ export async function readNodeBody(req: NodeRequest, limit: number): Promise<Web
         'middleware before body parsers, or keep the raw bytes (express.raw({ type: "application/json" })).',
     );
   }
-  return readStream(req, limit);
+  return undefined;
 }
 
 function readStream(req: IncomingMessage, limit: number): Promise<Uint8Array> {
