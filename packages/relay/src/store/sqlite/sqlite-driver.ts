@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { guarded, type SqlDriver, type SqlExecutor, type SqlRow, type TransactionOptions } from '../sql-driver.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
 
 /** Enough for every distinct statement the store issues, IN-list lengths included. */
 const STATEMENT_CACHE_SIZE = 500;
@@ -12,6 +13,8 @@ export interface SqliteOptions {
   path: string;
   /** `FULL` survives power loss; `NORMAL` in WAL mode survives a process crash only. */
   synchronous: 'FULL' | 'NORMAL';
+  /** WAL checkpoints run in a worker thread, off the event loop; see wal-checkpointer.ts. */
+  checkpoint?: WalCheckpointerOptions;
 }
 
 /**
@@ -30,6 +33,7 @@ export class SqliteDriver implements SqlDriver {
    * hence the bound), so each is compiled once per connection.
    */
   readonly #statements = new Map<string, Database.Statement>();
+  readonly #checkpointer: WalCheckpointer;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -41,6 +45,7 @@ export class SqliteDriver implements SqlDriver {
     this.#db.pragma(`synchronous = ${options.synchronous}`);
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
+    this.#checkpointer = new WalCheckpointer(this.#db, options.synchronous, options.checkpoint);
   }
 
   #run(sql: string, params: readonly unknown[] = []): SqlRow[] {
@@ -91,6 +96,7 @@ export class SqliteDriver implements SqlDriver {
         try {
           const result = await fn({ query: async (sql, params) => this.#run(sql, params) });
           this.#run('COMMIT');
+          this.#checkpointer.afterCommit();
           return result;
         } catch (error) {
           if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
@@ -127,6 +133,7 @@ export class SqliteDriver implements SqlDriver {
     await this.#exclusive(async () => {
       if (this.#closed) return;
       this.#closed = true;
+      await this.#checkpointer.stop();
       this.#db.close();
     });
   }
