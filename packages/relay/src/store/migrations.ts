@@ -183,5 +183,40 @@ END
 $fn$;
 `
       : 'SELECT 1',
+    // 6: the same function with its queries planned at each call (EXECUTE). PL/pgSQL caches a
+    // generic plan after five calls; made while the tables were still empty (a fresh database
+    // under load, before autovacuum's first ANALYZE), it could keep scanning every pending
+    // delivery through deliveries_destination_due instead of the small unsequenced index.
+    types.postgres
+      ? `
+CREATE OR REPLACE FUNCTION assign_delivery_sequences() RETURNS BIGINT LANGUAGE plpgsql AS $fn$
+DECLARE
+  counter RECORD;
+  taken BIGINT;
+  total BIGINT := 0;
+BEGIN
+  FOR counter IN EXECUTE
+    'SELECT id, next_sequence FROM destinations
+      WHERE id IN (SELECT DISTINCT destination_id FROM deliveries WHERE sequence IS NULL AND status = ''pending'')
+      ORDER BY id FOR UPDATE'
+  LOOP
+    EXECUTE
+      'WITH numbered AS (
+         UPDATE deliveries SET sequence = fresh.sequence
+           FROM (SELECT id, $1 - 1 + row_number() OVER (ORDER BY created_at, id) AS sequence
+                   FROM deliveries WHERE destination_id = $2 AND sequence IS NULL AND status = ''pending'') AS fresh
+          WHERE deliveries.id = fresh.id RETURNING 1)
+       SELECT count(*) FROM numbered'
+      INTO taken USING counter.next_sequence, counter.id;
+    IF taken > 0 THEN
+      UPDATE destinations SET next_sequence = next_sequence + taken WHERE id = counter.id;
+      total := total + taken;
+    END IF;
+  END LOOP;
+  RETURN total;
+END
+$fn$;
+`
+      : 'SELECT 1',
   ];
 }
