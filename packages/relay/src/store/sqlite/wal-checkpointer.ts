@@ -80,7 +80,9 @@ export class WalCheckpointer {
     const workerData: CheckpointWorkerData = {
       path: db.name,
       synchronous,
-      busyTimeoutMs: 5000,
+      // Only TRUNCATE waits (PASSIVE never does), for the writer lock: briefly, as it is tried
+      // again at the next pass, and the relay's BEGIN waits while the worker holds that lock.
+      busyTimeoutMs: 20,
       minIntervalMs: options.minIntervalMs ?? 100,
       truncateAfterPages: options.truncateAfterPages ?? 4 * this.#thresholdPages,
     };
