@@ -3,22 +3,20 @@
 export interface CheckpointWorkerData {
   path: string;
   synchronous: 'FULL' | 'NORMAL';
+  /** How long a RESTART waits for readers (and the writer lock) before it answers busy. */
   busyTimeoutMs: number;
   minIntervalMs: number;
-  truncateAfterPages: number;
 }
 
-/** To the worker: `checkpoint` (the WAL has grown; one pass, then one answer) or `stop`. */
-export type CheckpointRequest = { type: 'checkpoint' } | { type: 'stop' };
+/**
+ * To the worker: `checkpoint` (the WAL has grown: one PASSIVE pass, paced, then one answer),
+ * `restart` (the relay's connection is paused: RESTART now, then one answer) or `stop`.
+ */
+export type CheckpointRequest = { type: 'checkpoint' } | { type: 'restart' } | { type: 'stop' };
 
-/** A pass's last checkpoint, as `PRAGMA wal_checkpoint` reports it (WAL pages). */
-export interface CheckpointDone {
-  type: 'done';
-  mode: 'PASSIVE' | 'TRUNCATE';
-  busy: number;
-  log: number;
-  checkpointed: number;
-}
+export type CheckpointMode = 'PASSIVE' | 'RESTART';
 
-/** From the worker, once per `checkpoint` request. */
-export type CheckpointResult = CheckpointDone | { type: 'failed'; message: string };
+/** One answer per request, with `PRAGMA wal_checkpoint`'s counts (WAL pages). */
+export type CheckpointResult =
+  | { type: 'done'; mode: CheckpointMode; busy: number; log: number; checkpointed: number }
+  | { type: 'failed'; mode: CheckpointMode; message: string };

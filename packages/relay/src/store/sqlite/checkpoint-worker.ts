@@ -3,7 +3,12 @@
 // database file no longer happens inside a COMMIT on the relay's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { CheckpointDone, CheckpointRequest, CheckpointWorkerData } from './checkpoint-protocol.js';
+import type {
+  CheckpointMode,
+  CheckpointRequest,
+  CheckpointResult,
+  CheckpointWorkerData,
+} from './checkpoint-protocol.js';
 
 const settings = workerData as CheckpointWorkerData;
 const port = parentPort;
@@ -19,25 +24,19 @@ db.pragma('wal_autocheckpoint = 0');
 let lastPassAt = 0;
 let timer: NodeJS.Timeout | undefined;
 
-function checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): CheckpointDone {
-  const [row] = db.pragma(`wal_checkpoint(${mode})`) as { busy: number; log: number; checkpointed: number }[];
-  return { type: 'done', mode, busy: row?.busy ?? 1, log: row?.log ?? -1, checkpointed: row?.checkpointed ?? -1 };
+function checkpoint(mode: CheckpointMode): CheckpointResult {
+  try {
+    const [row] = db.pragma(`wal_checkpoint(${mode})`) as { busy: number; log: number; checkpointed: number }[];
+    return { type: 'done', mode, busy: row?.busy ?? 1, log: row?.log ?? -1, checkpointed: row?.checkpointed ?? -1 };
+  } catch (error) {
+    return { type: 'failed', mode, message: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 function pass(): void {
   timer = undefined;
-  try {
-    let result = checkpoint('PASSIVE');
-    // Under continuous writes a PASSIVE pass never catches up with the writer, so the WAL is never
-    // reset and its file keeps growing. Once it holds `truncateAfterPages`, TRUNCATE right after the
-    // PASSIVE pass: little is left to copy, so the writer lock it takes is held only briefly.
-    if (result.busy === 0 && result.log >= settings.truncateAfterPages) result = checkpoint('TRUNCATE');
-    port?.postMessage(result);
-  } catch (error) {
-    port?.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
-  } finally {
-    lastPassAt = Date.now();
-  }
+  port?.postMessage(checkpoint('PASSIVE'));
+  lastPassAt = Date.now();
 }
 
 port.on('message', (message: CheckpointRequest) => {
@@ -45,11 +44,13 @@ port.on('message', (message: CheckpointRequest) => {
     clearTimeout(timer);
     db.close();
     port.close();
-    return;
+  } else if (message.type === 'restart') {
+    port.postMessage(checkpoint('RESTART'));
+  } else {
+    // Space the passes out so each copies many commits' pages: a page written by several commits
+    // is copied (and the database file synced) once per pass.
+    const wait = lastPassAt + settings.minIntervalMs - Date.now();
+    if (wait > 0) timer = setTimeout(pass, wait);
+    else pass();
   }
-  // Space the passes out so each copies many commits' pages: a page written by several commits is
-  // copied (and the database file synced) once per pass.
-  const wait = lastPassAt + settings.minIntervalMs - Date.now();
-  if (wait > 0) timer = setTimeout(pass, wait);
-  else pass();
 });

@@ -8,10 +8,10 @@ export interface WalCheckpointerOptions {
   worker?: boolean;
   /** The worker script (default: checkpoint-worker.js next to this module). */
   workerUrl?: URL;
-  /** WAL pages SQLite itself checkpoints at, and the size a reset WAL file shrinks back to. Default 1000. */
+  /** WAL pages SQLite itself checkpoints at (the fallback), and the size a reset WAL file shrinks back to. Default 1000. */
   thresholdPages?: number;
-  /** The worker TRUNCATEs (resets the WAL file) once the WAL holds this many pages. Default 4 × threshold. */
-  truncateAfterPages?: number;
+  /** Once the WAL holds this many pages the worker RESTARTs it, the relay's connection paused. Default 4 × threshold. */
+  restartAfterPages?: number;
   /** Past this many pages the relay's thread checkpoints itself: the worker is losing. Default 10 × threshold. */
   hardLimitPages?: number;
   /** The least time between two worker passes, so each copies many commits. Default 100 ms. */
@@ -28,6 +28,10 @@ const DEFAULT_WORKER_URL = import.meta.url.endsWith('.ts')
   : new URL('./checkpoint-worker.js', import.meta.url);
 
 const STOP_TIMEOUT_MS = 10_000;
+const RESTART_TIMEOUT_MS = 10_000;
+
+/** Runs a task in the driver's queue: no statement of the relay's connection runs until it settles. */
+export type RunExclusive = (task: () => Promise<void>) => Promise<void>;
 
 function warn(message: string, error?: unknown): void {
   const detail = error === undefined ? '' : `: ${error instanceof Error ? error.message : String(error)}`;
@@ -43,9 +47,11 @@ function warn(message: string, error?: unknown): void {
  * the WAL is synced, and a checkpoint only copies pages already there (a crash mid-checkpoint is
  * repaired from the WAL on the next open).
  *
- * The WAL stays bounded: the worker TRUNCATEs once PASSIVE passes alone let it grow (continuous
- * writes never leave a PASSIVE pass nothing to do), and if the WAL file still passes
- * `hardLimitPages` the caller's thread checkpoints itself. A worker that fails to start, fails or
+ * The WAL stays bounded. Under continuous writes a PASSIVE pass never ends with nothing left to
+ * copy, so SQLite never starts the WAL over; once it holds `restartAfterPages` the driver's queue
+ * is paused (the event loop is not: requests wait, nothing blocks) while the worker RESTARTs it,
+ * which copies only what the last pass left. If the WAL file still passes `hardLimitPages`, the
+ * caller's thread checkpoints itself. A worker that fails to start, fails or
  * exits is reported and replaced by SQLite's own checkpoints; it never takes the relay down.
  */
 export class WalCheckpointer {
@@ -55,17 +61,27 @@ export class WalCheckpointer {
   readonly #frameBytes: number;
   readonly #hardLimitBytes: number;
   readonly #onProblem: (message: string, error?: unknown) => void;
+  readonly #runExclusive: RunExclusive;
+  readonly #restartAfterPages: number;
+  #restarted: (() => void) | undefined;
   #worker: Worker | undefined;
   #exited: Promise<unknown> = Promise.resolve();
   #requested = false;
   #fallbackAtBytes = 0;
   #stopped = false;
 
-  constructor(db: Database.Database, synchronous: 'FULL' | 'NORMAL', options: WalCheckpointerOptions = {}) {
+  constructor(
+    db: Database.Database,
+    synchronous: 'FULL' | 'NORMAL',
+    runExclusive: RunExclusive,
+    options: WalCheckpointerOptions = {},
+  ) {
     this.#db = db;
+    this.#runExclusive = runExclusive;
     this.#walPath = `${db.name}-wal`;
     this.#onProblem = options.onProblem ?? warn;
     this.#thresholdPages = options.thresholdPages ?? 1000;
+    this.#restartAfterPages = options.restartAfterPages ?? 4 * this.#thresholdPages;
     const pageSize = Number(db.pragma('page_size', { simple: true }));
     this.#frameBytes = pageSize + 24; // each WAL frame: a 24-byte header and the page
     this.#hardLimitBytes = (options.hardLimitPages ?? 10 * this.#thresholdPages) * this.#frameBytes;
@@ -80,11 +96,10 @@ export class WalCheckpointer {
     const workerData: CheckpointWorkerData = {
       path: db.name,
       synchronous,
-      // Only TRUNCATE waits (PASSIVE never does), for the writer lock: briefly, as it is tried
-      // again at the next pass, and the relay's BEGIN waits while the worker holds that lock.
-      busyTimeoutMs: 20,
+      // Only RESTART waits (PASSIVE never does), for other processes' readers (a backup): the
+      // relay's connection is paused meanwhile, so not for long.
+      busyTimeoutMs: 500,
       minIntervalMs: options.minIntervalMs ?? 100,
-      truncateAfterPages: options.truncateAfterPages ?? 4 * this.#thresholdPages,
     };
     try {
       const worker = new Worker(options.workerUrl ?? DEFAULT_WORKER_URL, { workerData });
@@ -135,14 +150,47 @@ export class WalCheckpointer {
   }
 
   #answered(result: CheckpointResult): void {
-    this.#requested = false;
-    if (result.type === 'failed') this.#fallBack('A WAL checkpoint in the worker failed', result.message);
+    if (result.mode === 'RESTART') {
+      this.#restarted?.();
+      this.#restarted = undefined;
+    } else {
+      this.#requested = false;
+    }
+    if (result.type === 'failed') {
+      this.#fallBack(`A WAL checkpoint (${result.mode}) in the worker failed`, result.message);
+    } else if (result.mode === 'PASSIVE' && result.busy === 0 && result.log >= this.#restartAfterPages) {
+      this.#restart();
+    }
+  }
+
+  /** Pauses the driver's queue while the worker RESTARTs the WAL (copying what the last pass left). */
+  #restart(): void {
+    if (this.#restarted !== undefined) return;
+    const done = new Promise<void>((resolve) => {
+      this.#restarted = resolve;
+    });
+    this.#runExclusive(async () => {
+      const worker = this.#worker;
+      if (worker === undefined || this.#restarted === undefined) return;
+      worker.postMessage({ type: 'restart' } satisfies CheckpointRequest);
+      // A worker that never answers must not hold the relay's connection for good.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(resolve, RESTART_TIMEOUT_MS, 'late');
+      });
+      const outcome = await Promise.race([done, late]);
+      clearTimeout(timer);
+      if (outcome === 'late')
+        this.#fallBack(`The WAL checkpoint worker did not RESTART within ${RESTART_TIMEOUT_MS} ms`);
+    }).catch((error) => this.#onProblem('The WAL restart failed', error));
   }
 
   /** From now on SQLite checkpoints inside COMMIT again, as it does by default. */
   #fallBack(message: string, error?: unknown): void {
     const worker = this.#worker;
     this.#worker = undefined;
+    this.#restarted?.();
+    this.#restarted = undefined;
     if (this.#stopped) return;
     this.#onProblem(`${message}; checkpointing on the relay's thread from now on`, error);
     try {
@@ -162,6 +210,8 @@ export class WalCheckpointer {
     this.#stopped = true;
     const worker = this.#worker;
     this.#worker = undefined;
+    this.#restarted?.();
+    this.#restarted = undefined;
     if (worker !== undefined) {
       worker.postMessage({ type: 'stop' } satisfies CheckpointRequest);
       let timer: NodeJS.Timeout | undefined;
