@@ -45,7 +45,12 @@ export class SqliteDriver implements SqlDriver {
     this.#db.pragma(`synchronous = ${options.synchronous}`);
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
-    this.#checkpointer = new WalCheckpointer(this.#db, options.synchronous, options.checkpoint);
+    this.#checkpointer = new WalCheckpointer(
+      this.#db,
+      options.synchronous,
+      (task) => this.#exclusive(task),
+      options.checkpoint,
+    );
   }
 
   #run(sql: string, params: readonly unknown[] = []): SqlRow[] {
