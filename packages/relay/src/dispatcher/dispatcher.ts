@@ -27,6 +27,9 @@ export interface DispatcherOptions extends AttemptContext {
   metrics?: RelayMetrics;
 }
 
+/** A claim takes up to this many times a lane's `max_in_flight` (see Dispatcher.#ready). */
+const READY_DEPTH = 2;
+
 /**
  * Claims due deliveries under a lease and attempts them. Works only from the store's delivery
  * rows (the outbox), so any number of restarts, or of processes on PostgreSQL, is safe: a
@@ -45,6 +48,19 @@ export class Dispatcher {
    * and whose result waits for its group commit holds no socket and no lane slot, only a lease.
    */
   #sending = 0;
+  /**
+   * Claimed deliveries waiting for a slot of their destination, oldest first: a claim takes up to
+   * twice a lane's `max_in_flight`, so a slot freed by an answer starts the next delivery at once
+   * instead of after the next claim's round trips. Each keeps its lease while it waits.
+   */
+  readonly #ready = new Map<string, { item: ClaimedDelivery; claimedAt: number }[]>();
+  #queued = 0;
+  /**
+   * Destinations whose last answer was a failure, with their `max_in_flight`: they get no ready
+   * deliveries (a failing destination is not pipelined, so its breaker sees each outcome before
+   * more attempts start, as without #ready).
+   */
+  readonly #failing = new Map<string, number>();
   /** Earliest moment a refused lane said it may start again (epoch ms, the injected clock's). */
   #retryAt: number | undefined;
   #running = false;
@@ -157,53 +173,164 @@ export class Dispatcher {
     }
   }
 
-  /** Claims what is due and free to run, starts the attempts, and returns how many it started. */
+  /**
+   * Claims what is due and free to run, starts the attempts (or holds them ready for their lane's
+   * next free slot), and returns how many it took.
+   */
   async tick(): Promise<number> {
     const o = this.#options;
-    const free = o.maxInFlight - this.#sending;
-    if (free <= 0) return 0;
+    this.#startAllReady();
+    // Requests open plus deliveries held ready stay within twice maxInFlight.
+    const room = 2 * o.maxInFlight - this.#sending - this.#queued;
+    if (room <= 0) return 0;
     // Destinations whose breaker is open, whose lane is full or whose bucket is empty stay
     // unclaimed: their deliveries are parked without spending retry attempts. The others are
-    // claimed only up to what their lane admits, so a claim hands (almost) nothing back.
+    // claimed only up to what their lane admits (twice its free slots, see #ready; never beyond
+    // its tokens or a half-open probe), so a claim hands (almost) nothing back.
     const limits = this.#lanes.claimLimits();
+    const held = new Map(limits.inFlight);
+    const caps = new Map(limits.caps);
+    // A failing destination is claimed only up to its free slots (depth 1).
+    for (const [id, maxInFlight] of this.#failing) held.set(id, (held.get(id) ?? 0) + maxInFlight);
+    for (const [id, queue] of this.#ready) {
+      held.set(id, (held.get(id) ?? 0) + queue.length);
+      const cap = caps.get(id);
+      if (cap !== undefined) caps.set(id, Math.max(0, cap - queue.length));
+    }
     const claimed = await o.store.claimDue({
       now: o.clock.now(),
-      limit: Math.min(free, o.claimBatchSize),
+      limit: Math.min(room, o.claimBatchSize),
       owner: this.owner,
       leaseMarginMs: o.leaseMarginMs,
       defaultTimeoutMs: o.defaultTimeoutMs,
       excludeDestinationIds: limits.blocked,
-      lanes: { defaultMaxInFlight: o.maxInFlightPerDestination, inFlight: limits.inFlight, caps: limits.caps },
+      lanes: { defaultMaxInFlight: o.maxInFlightPerDestination, inFlight: held, caps, depth: READY_DEPTH },
     });
     // Only a lane that changed between the two questions refuses here (a rate first seen in this
     // claim, a breaker that opened meanwhile): its deliveries go back at once, schedule untouched.
     const refused: string[] = [];
-    let started = 0;
+    let taken = 0;
     this.#retryAt = undefined;
+    const now = o.clock.now();
     for (const item of claimed) {
       const { destination } = item;
-      const decision = this.#lanes.tryStart(destination.id, {
-        maxInFlight: destination.maxInFlight ?? o.maxInFlightPerDestination,
-        ratePerSecond: destination.ratePerSecond ?? null,
-      });
-      if (!decision.start) {
-        refused.push(item.delivery.id);
-        if (decision.retryAt !== undefined) this.#retryAt = Math.min(this.#retryAt ?? Infinity, decision.retryAt);
+      const queue = this.#ready.get(destination.id);
+      if (queue) {
+        // Behind deliveries already waiting (older or equal due time): keep the lane's order.
+        queue.push({ item, claimedAt: now });
+        this.#queued++;
+        taken++;
         continue;
       }
-      // Attempts run concurrently; #attempt never rejects (failures are logged and the lease expires).
-      void this.#launch(item, false, decision.permit);
-      started++;
+      if (this.#sending >= o.maxInFlight) {
+        // maxInFlight requests are open: wait for one to end (#startAllReady).
+        this.#ready.set(destination.id, [{ item, claimedAt: now }]);
+        this.#queued++;
+        taken++;
+        continue;
+      }
+      const decision = this.#lanes.tryStart(destination.id, this.#settings(item));
+      if (decision.start) {
+        // Attempts run concurrently; #attempt never rejects (failures are logged and the lease expires).
+        void this.#launch(item, false, decision.permit);
+        taken++;
+      } else if (decision.reason === 'in_flight_cap' && !this.#failing.has(destination.id)) {
+        this.#ready.set(destination.id, [{ item, claimedAt: now }]);
+        this.#queued++;
+        taken++;
+      } else {
+        refused.push(item.delivery.id);
+        if (decision.retryAt !== undefined) this.#retryAt = Math.min(this.#retryAt ?? Infinity, decision.retryAt);
+      }
     }
-    this.#released += refused.length;
-    if (refused.length > 0) await o.store.releaseLeases(this.owner, refused);
-    return started;
+    await this.#release(refused);
+    return taken;
+  }
+
+  #settings(item: ClaimedDelivery) {
+    return {
+      maxInFlight: item.destination.maxInFlight ?? this.#options.maxInFlightPerDestination,
+      ratePerSecond: item.destination.ratePerSecond ?? null,
+    };
+  }
+
+  /**
+   * Starts the destination's ready deliveries while its lane has slots. One whose lease could
+   * no longer cover a full attempt (it waited half the lease margin, e.g. behind a hanging
+   * destination) goes back instead, as do all of them when the lane refuses for another reason
+   * (breaker opened, bucket empty): they stay pending and spend no attempt.
+   */
+  #startReady(destinationId: string): void {
+    const queue = this.#ready.get(destinationId);
+    if (!queue) return;
+    const o = this.#options;
+    const now = o.clock.now();
+    const back: string[] = [];
+    while (queue.length > 0 && this.#sending < o.maxInFlight) {
+      const next = queue[0] as { item: ClaimedDelivery; claimedAt: number };
+      if (now - next.claimedAt > o.leaseMarginMs / 2) {
+        back.push(next.item.delivery.id);
+        queue.shift();
+        continue;
+      }
+      const decision = this.#lanes.tryStart(destinationId, this.#settings(next.item));
+      if (decision.start) {
+        queue.shift();
+        void this.#launch(next.item, false, decision.permit);
+        continue;
+      }
+      if (decision.reason !== 'in_flight_cap') {
+        back.push(...queue.map((ready) => ready.item.delivery.id));
+        queue.length = 0;
+        if (decision.retryAt !== undefined) this.#retryAt = Math.min(this.#retryAt ?? Infinity, decision.retryAt);
+      }
+      break;
+    }
+    if (queue.length === 0) this.#ready.delete(destinationId);
+    this.#recount();
+    void this.#release(back);
+  }
+
+  /** Notes a destination's answer; a failure hands back the deliveries held ready for it. */
+  #noteOutcome(item: ClaimedDelivery, success: boolean): Promise<void> {
+    const id = item.destination.id;
+    if (success) {
+      this.#failing.delete(id);
+      return Promise.resolve();
+    }
+    this.#failing.set(id, this.#settings(item).maxInFlight);
+    const queue = this.#ready.get(id);
+    if (!queue) return Promise.resolve();
+    this.#ready.delete(id);
+    this.#recount();
+    return this.#release(queue.map((ready) => ready.item.delivery.id));
+  }
+
+  #startAllReady(): void {
+    for (const id of [...this.#ready.keys()]) this.#startReady(id);
+  }
+
+  #recount(): void {
+    let queued = 0;
+    for (const queue of this.#ready.values()) queued += queue.length;
+    this.#queued = queued;
+  }
+
+  /** Hands leases back without an attempt; never rejects (an unreleased lease simply expires). */
+  #release(ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    this.#released += ids.length;
+    return this.#options.store.releaseLeases(this.owner, ids).catch((error: unknown) => {
+      this.#options.logger.error({ err: error }, 'releasing leases failed; they expire instead');
+    });
   }
 
   #launch(item: ClaimedDelivery, manual: boolean, permit?: LanePermit): Promise<CompleteAttempt | undefined> {
     const run = this.#attempt(item, manual, permit).finally(() => {
       this.#inFlight.delete(item.delivery.id);
-      if (this.#running) this.wake();
+      // With per_resource ordering the recorded result (the lease gone) lets the key's next
+      // delivery be claimed; otherwise the answer already woke the loop if a slot was free.
+      if (this.#running && item.destination.ordering === 'per_resource') this.wake();
     });
     this.#inFlight.set(
       item.delivery.id,
@@ -224,21 +351,28 @@ export class Dispatcher {
       }));
     this.#sending++;
     let sending = true;
+    // The request is over and (see below) its lane slot free: start what waits for either.
     const sent = () => {
       if (sending) this.#sending--;
       sending = false;
+      if (this.#queued > 0) this.#startAllReady();
     };
     try {
       const result = await attemptDelivery(item, o, { owner: this.owner, manual });
-      sent();
       // The destination has answered: free its slot and tell its breaker now, not after the
       // write. The lease still holds the row (and, with per_resource ordering, its key) until
-      // the result is recorded, so the freed slot can only go to another delivery; waking the
-      // loop lets it claim one while this result waits for its group commit.
+      // the result is recorded, so the freed slot can only go to another delivery: one held
+      // ready, or the next claim's while this result waits for its group commit.
+      let handedBack: Promise<void> | undefined;
       if (permit) {
-        permit.finish(result.attempt.outcome === 'delivered' ? 'success' : 'failure');
-        if (this.#running) this.wake();
+        const success = result.attempt.outcome === 'delivered';
+        permit.finish(success ? 'success' : 'failure');
+        handedBack = this.#noteOutcome(item, success);
       }
+      sent();
+      // A slot stays free only if nothing was ready for it: then claim more.
+      if (permit && this.#running && !this.#ready.has(item.destination.id)) this.wake();
+      await handedBack;
       const saved = await o.store.completeAttempt(result);
       if (!saved) {
         log().warn('lease lost before the attempt was recorded; another worker will retry it');
@@ -274,7 +408,7 @@ export class Dispatcher {
   async drain(): Promise<void> {
     for (;;) {
       const started = await this.tick();
-      if (started === 0 && this.#inFlight.size === 0) return;
+      if (started === 0 && this.#inFlight.size === 0 && this.#queued === 0) return;
       await Promise.all(this.#inFlight.values());
     }
   }
@@ -308,6 +442,11 @@ export class Dispatcher {
     this.#running = false;
     this.wake();
     await this.#loop;
+    // Held ready but never started: hand them back so another process takes them at once.
+    const ready = [...this.#ready.values()].flat().map((entry) => entry.item.delivery.id);
+    this.#ready.clear();
+    this.#queued = 0;
+    if (ready.length > 0) await this.#options.store.releaseLeases(this.owner, ready).catch(() => undefined);
     const pending = [...this.#inFlight.values()];
     if (pending.length > 0) {
       let timer: NodeJS.Timeout | undefined;

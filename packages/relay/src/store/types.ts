@@ -159,6 +159,11 @@ export interface ClaimLanes {
   inFlight: ReadonlyMap<string, number>;
   /** Further caps per destination (absent: none). */
   caps?: ReadonlyMap<string, number> | undefined;
+  /**
+   * Claim up to `depth` × `max_in_flight` minus `inFlight` (default 1): with 2 the dispatcher
+   * holds the next deliveries ready, so a freed slot starts one without waiting for a claim.
+   */
+  depth?: number | undefined;
 }
 
 export interface CompleteAttempt {

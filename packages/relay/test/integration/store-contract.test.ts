@@ -186,6 +186,20 @@ describe.each(variants)('Store on $name', (variant) => {
     expect(rest).toHaveLength(2);
   });
 
+  it('claims depth × max_in_flight minus what is held, for deliveries held ready', async () => {
+    await store.insertDestination(destination('dst_a'));
+    for (let n = 0; n < 8; n++) await store.ingest(event(n));
+    const claimed = await store.claimDue({
+      now: T0,
+      limit: 100,
+      owner: 'w1',
+      leaseMarginMs: 500,
+      defaultTimeoutMs: 1_000,
+      lanes: { defaultMaxInFlight: 3, inFlight: new Map([['dst_a', 1]]), depth: 2 },
+    });
+    expect(claimed).toHaveLength(5); // 2 × 3 − 1
+  });
+
   it('never hands one delivery to two concurrent claimers', async () => {
     await store.insertDestination(destination('dst_a'));
     for (let n = 0; n < 60; n++) await store.ingest(event(n));

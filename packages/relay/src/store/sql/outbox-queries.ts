@@ -57,7 +57,7 @@ const DUE_OF_DESTINATION = `d.status = 'pending' AND d.sequence IS NOT NULL AND 
 function destinationLimit(options: ClaimOptions, id: string, maxInFlight: number | null): number {
   const { lanes } = options;
   if (!lanes) return options.limit;
-  const free = (maxInFlight ?? lanes.defaultMaxInFlight) - (lanes.inFlight.get(id) ?? 0);
+  const free = (maxInFlight ?? lanes.defaultMaxInFlight) * (lanes.depth ?? 1) - (lanes.inFlight.get(id) ?? 0);
   return Math.max(0, Math.min(options.limit, free, lanes.caps?.get(id) ?? options.limit));
 }
 
@@ -144,11 +144,11 @@ async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<C
   let limit = 'CAST(? AS BIGINT)';
   let limitParams: unknown[] = [options.limit];
   if (lanes) {
-    limitParams = [options.limit, lanes.defaultMaxInFlight];
+    limitParams = [options.limit, lanes.defaultMaxInFlight, lanes.depth ?? 1];
     const inFlight = perDestination(lanes.inFlight, '0', limitParams);
     const cap = perDestination(lanes.caps, 'CAST(? AS BIGINT)', limitParams);
     limitParams.push(options.limit); // the caps' fallback
-    limit = `GREATEST(0, LEAST(CAST(? AS BIGINT), COALESCE(t.max_in_flight, CAST(? AS BIGINT)) - ${inFlight}, ${cap}))`;
+    limit = `GREATEST(0, LEAST(CAST(? AS BIGINT), COALESCE(t.max_in_flight, CAST(? AS BIGINT)) * CAST(? AS BIGINT) - ${inFlight}, ${cap}))`;
   }
   const params = [...dueParams, ...limitParams, ...excluded, options.limit, ...leaseParams(options)];
   const eventColumns = EVENT_COLUMNS.map((c) => `e.${c} AS ${EVENT_PREFIX}${c}`).join(', ');
