@@ -51,8 +51,8 @@ function warn(message: string, error?: unknown): void {
  * copy, so SQLite never starts the WAL over; once it holds `restartAfterPages` the driver's queue
  * is paused (the event loop is not: requests wait, nothing blocks) while the worker RESTARTs it,
  * which copies only what the last pass left. If the WAL file still passes `hardLimitPages`, the
- * caller's thread checkpoints itself. A worker that fails to start, fails or
- * exits is reported and replaced by SQLite's own checkpoints; it never takes the relay down.
+ * caller's thread checkpoints itself. A worker that fails to start, fails or exits is reported
+ * and replaced by SQLite's own checkpoints; it never takes the relay down.
  */
 export class WalCheckpointer {
   readonly #db: Database.Database;
@@ -115,11 +115,6 @@ export class WalCheckpointer {
     } catch (error) {
       this.#fallBack('The WAL checkpoint worker did not start', error);
     }
-  }
-
-  /** Whether checkpoints currently run in the worker thread. */
-  get inWorker(): boolean {
-    return this.#worker !== undefined;
   }
 
   /** Call after every COMMIT on the main connection. */
