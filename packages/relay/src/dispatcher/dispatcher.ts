@@ -255,9 +255,9 @@ export class Dispatcher {
   }
 
   /**
-   * Starts the destination's ready deliveries while its lane has slots. One whose lease could
-   * no longer cover a full attempt (it waited half the lease margin, e.g. behind a hanging
-   * destination) goes back instead, as do all of them when the lane refuses for another reason
+   * Starts the destination's ready deliveries while its lane has slots. One that waited more
+   * than a quarter of the lease margin (e.g. behind a hanging destination) goes back instead, so
+   * a started attempt keeps at least three quarters of the margin it would have had unheld, as do all of them when the lane refuses for another reason
    * (breaker opened, bucket empty): they stay pending and spend no attempt.
    */
   #startReady(destinationId: string): void {
@@ -268,7 +268,7 @@ export class Dispatcher {
     const back: string[] = [];
     while (queue.length > 0 && this.#sending < o.maxInFlight) {
       const next = queue[0] as { item: ClaimedDelivery; claimedAt: number };
-      if (now - next.claimedAt > o.leaseMarginMs / 2) {
+      if (now - next.claimedAt > o.leaseMarginMs / 4) {
         back.push(next.item.delivery.id);
         queue.shift();
         continue;
