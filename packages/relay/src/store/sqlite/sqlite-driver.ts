@@ -83,7 +83,13 @@ export class SqliteDriver implements SqlDriver {
   }
 
   query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]> {
-    return guarded(() => this.#exclusive(async () => this.#run(sql, params)));
+    return guarded(() =>
+      this.#exclusive(async () => {
+        const rows = this.#run(sql, params);
+        this.#checkpointer.afterCommit(); // a statement outside a transaction commits by itself
+        return rows;
+      }),
+    );
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T> {
