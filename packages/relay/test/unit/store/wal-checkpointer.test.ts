@@ -67,6 +67,14 @@ describe('WalCheckpointer', () => {
     expect(problems).toEqual([]);
   });
 
+  it('checkpoints after statements that commit by themselves (no transaction) too', async () => {
+    const { db, path, problems } = await driver({});
+    const before = size(path);
+    for (let i = 0; i < 1000; i++) await db.query('INSERT INTO t (body) VALUES (?)', ['x'.repeat(400)]);
+    expect(await eventually(() => size(path) > before), 'pages checkpointed into the database file').toBe(true);
+    expect(problems).toEqual([]);
+  });
+
   it('starts the WAL over under continuous writes, so its file does not grow without bound', async () => {
     const { path, problems, write } = await driver({
       thresholdPages: 10, // a WAL file started over shrinks back to 10 pages
