@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { guarded, type SqlDriver, type SqlExecutor, type SqlRow, type TransactionOptions } from '../sql-driver.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
-import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
 
 /** Enough for every distinct statement the store issues, IN-list lengths included. */
 const STATEMENT_CACHE_SIZE = 500;
@@ -13,8 +12,6 @@ export interface SqliteOptions {
   path: string;
   /** `FULL` survives power loss; `NORMAL` in WAL mode survives a process crash only. */
   synchronous: 'FULL' | 'NORMAL';
-  /** WAL checkpoints run in a worker thread, off the event loop; see wal-checkpointer.ts. */
-  checkpoint?: WalCheckpointerOptions;
 }
 
 /**
@@ -33,7 +30,6 @@ export class SqliteDriver implements SqlDriver {
    * hence the bound), so each is compiled once per connection.
    */
   readonly #statements = new Map<string, Database.Statement>();
-  readonly #checkpointer: WalCheckpointer;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -45,12 +41,6 @@ export class SqliteDriver implements SqlDriver {
     this.#db.pragma(`synchronous = ${options.synchronous}`);
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
-    this.#checkpointer = new WalCheckpointer(
-      this.#db,
-      options.synchronous,
-      (task) => this.#exclusive(task),
-      options.checkpoint,
-    );
   }
 
   #run(sql: string, params: readonly unknown[] = []): SqlRow[] {
@@ -83,13 +73,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]> {
-    return guarded(() =>
-      this.#exclusive(async () => {
-        const rows = this.#run(sql, params);
-        this.#checkpointer.afterCommit(); // a statement outside a transaction commits by itself
-        return rows;
-      }),
-    );
+    return guarded(() => this.#exclusive(async () => this.#run(sql, params)));
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -107,7 +91,6 @@ export class SqliteDriver implements SqlDriver {
         try {
           const result = await fn({ query: async (sql, params) => this.#run(sql, params) });
           this.#run('COMMIT');
-          this.#checkpointer.afterCommit();
           return result;
         } catch (error) {
           if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
@@ -144,7 +127,6 @@ export class SqliteDriver implements SqlDriver {
     await this.#exclusive(async () => {
       if (this.#closed) return;
       this.#closed = true;
-      await this.#checkpointer.stop();
       this.#db.close();
     });
   }
