@@ -153,40 +153,11 @@ CREATE INDEX IF NOT EXISTS deliveries_destination_due ON deliveries (destination
     // 5: PostgreSQL numbers deliveries (sequence-queries.ts) in one call instead of a transaction
     // of 4 + 2 per destination round trips. Same steps: lock the counters in id order, then each
     // destination's UPDATE runs with a fresh snapshot (PL/pgSQL, READ COMMITTED), so it sees what
-    // a claimer it waited for has numbered.
-    types.postgres
-      ? `
-CREATE OR REPLACE FUNCTION assign_delivery_sequences() RETURNS BIGINT LANGUAGE plpgsql AS $fn$
-DECLARE
-  counter RECORD;
-  taken BIGINT;
-  total BIGINT := 0;
-BEGIN
-  FOR counter IN
-    SELECT id, next_sequence FROM destinations
-     WHERE id IN (SELECT DISTINCT destination_id FROM deliveries WHERE sequence IS NULL AND status = 'pending')
-     ORDER BY id FOR UPDATE
-  LOOP
-    WITH numbered AS (
-      UPDATE deliveries SET sequence = fresh.sequence
-        FROM (SELECT id, counter.next_sequence - 1 + row_number() OVER (ORDER BY created_at, id) AS sequence
-                FROM deliveries WHERE destination_id = counter.id AND sequence IS NULL AND status = 'pending') AS fresh
-       WHERE deliveries.id = fresh.id RETURNING 1)
-    SELECT count(*) INTO taken FROM numbered;
-    IF taken > 0 THEN
-      UPDATE destinations SET next_sequence = next_sequence + taken WHERE id = counter.id;
-      total := total + taken;
-    END IF;
-  END LOOP;
-  RETURN total;
-END
-$fn$;
-`
-      : 'SELECT 1',
-    // 6: the same function with its queries planned at each call (EXECUTE). PL/pgSQL caches a
-    // generic plan after five calls; made while the tables were still empty (a fresh database
-    // under load, before autovacuum's first ANALYZE), it could keep scanning every pending
-    // delivery through deliveries_destination_due instead of the small unsequenced index.
+    // a claimer it waited for has numbered. FOR NO KEY UPDATE, not FOR UPDATE: ingest's foreign
+    // key checks take FOR KEY SHARE on the same destination rows, which FOR UPDATE would make wait
+    // for (and block) every numbering. The queries are planned at each call (EXECUTE): PL/pgSQL
+    // caches a generic plan after five calls, and one made while the tables were still empty kept
+    // scanning every pending delivery through deliveries_destination_due.
     types.postgres
       ? `
 CREATE OR REPLACE FUNCTION assign_delivery_sequences() RETURNS BIGINT LANGUAGE plpgsql AS $fn$
@@ -198,7 +169,7 @@ BEGIN
   FOR counter IN EXECUTE
     'SELECT id, next_sequence FROM destinations
       WHERE id IN (SELECT DISTINCT destination_id FROM deliveries WHERE sequence IS NULL AND status = ''pending'')
-      ORDER BY id FOR UPDATE'
+      ORDER BY id FOR NO KEY UPDATE'
   LOOP
     EXECUTE
       'WITH numbered AS (

@@ -28,7 +28,8 @@ export async function assignSequencesIn(tx: SqlExecutor, kind: 'sqlite' | 'postg
   );
   if (waiting.length === 0) return;
   const ids = waiting.map((row) => String(row.destination_id)).sort();
-  const lock = kind === 'postgres' ? 'FOR UPDATE' : '';
+  // NO KEY: ingest's foreign-key checks hold FOR KEY SHARE on these rows; FOR UPDATE would wait for them.
+  const lock = kind === 'postgres' ? 'FOR NO KEY UPDATE' : '';
   const destinations = await tx.query(
     `SELECT id, next_sequence FROM destinations WHERE id IN (${placeholders(ids.length)}) ORDER BY id ${lock}`,
     ids,
