@@ -235,7 +235,7 @@ if (args.has('--write')) {
   }
   // Replace only this section (up to the next "## " heading); other sections belong to other benches.
   const pattern = /## HTTP receiving \(npm run bench:http\)\n[\s\S]*?(?=\n## |$)/;
-  text = pattern.test(text) ? text.replace(pattern, section.trimEnd()) : `${text.trimEnd()}\n\n${section}`;
+  text = pattern.test(text) ? text.replace(pattern, `${section.trimEnd()}\n`) : `${text.trimEnd()}\n\n${section}`;
   writeFileSync(path, `${text.trimEnd()}\n`);
   console.log('docs/benchmarks.md updated');
 }
