@@ -41,8 +41,10 @@ function event(n: number, type = 'session.status_idled') {
   };
 }
 
-const claim = (store: Store, owner: string, now = T0, limit = 100) =>
-  store.claimDue({ now, limit, owner, leaseMarginMs: 500, defaultTimeoutMs: 1_000 });
+type ClaimExtras = Partial<Pick<Parameters<Store['claimDue']>[0], 'excludeDestinationIds' | 'lanes'>>;
+
+const claim = (store: Store, owner: string, now = T0, limit = 100, extras: ClaimExtras = {}) =>
+  store.claimDue({ now, limit, owner, leaseMarginMs: 500, defaultTimeoutMs: 1_000, ...extras });
 
 describe.each(variants)('Store on $name', (variant) => {
   let store: Store;
@@ -149,12 +151,7 @@ describe.each(variants)('Store on $name', (variant) => {
     await store.insertDestination({ ...destination('dst_c'), maxInFlight: 4 });
     await store.insertDestination(destination('dst_d'));
     for (let n = 0; n < 6; n++) await store.ingest(event(n));
-    const claimed = await store.claimDue({
-      now: T0,
-      limit: 100,
-      owner: 'w1',
-      leaseMarginMs: 500,
-      defaultTimeoutMs: 1_000,
+    const claimed = await claim(store, 'w1', T0, 100, {
       excludeDestinationIds: ['dst_d'],
       lanes: {
         defaultMaxInFlight: 3,
@@ -175,26 +172,14 @@ describe.each(variants)('Store on $name', (variant) => {
     expect(per('dst_c')[0]?.destination.maxInFlight).toBe(4);
     expect(per('dst_a')[0]?.event.body.toString()).toBe('{"n":0}');
     // The global limit still bounds the whole claim.
-    const rest = await store.claimDue({
-      now: T0,
-      limit: 2,
-      owner: 'w2',
-      leaseMarginMs: 500,
-      defaultTimeoutMs: 1_000,
-      lanes: { defaultMaxInFlight: 10, inFlight: new Map() },
-    });
+    const rest = await claim(store, 'w2', T0, 2, { lanes: { defaultMaxInFlight: 10, inFlight: new Map() } });
     expect(rest).toHaveLength(2);
   });
 
   it('claims depth × max_in_flight minus what is held, for deliveries held ready', async () => {
     await store.insertDestination(destination('dst_a'));
     for (let n = 0; n < 8; n++) await store.ingest(event(n));
-    const claimed = await store.claimDue({
-      now: T0,
-      limit: 100,
-      owner: 'w1',
-      leaseMarginMs: 500,
-      defaultTimeoutMs: 1_000,
+    const claimed = await claim(store, 'w1', T0, 100, {
       lanes: { defaultMaxInFlight: 3, inFlight: new Map([['dst_a', 1]]), depth: 2 },
     });
     expect(claimed).toHaveLength(5); // 2 × 3 − 1
