@@ -260,13 +260,14 @@ export class Dispatcher {
    * a started attempt keeps at least three quarters of the margin it would have had unheld, as do all of them when the lane refuses for another reason
    * (breaker opened, bucket empty): they stay pending and spend no attempt.
    */
-  #startReady(destinationId: string): void {
+  #startReady(destinationId: string, most = Number.POSITIVE_INFINITY): number {
     const queue = this.#ready.get(destinationId);
-    if (!queue) return;
+    if (!queue) return 0;
     const o = this.#options;
     const now = o.clock.now();
     const back: string[] = [];
-    while (queue.length > 0 && this.#sending < o.maxInFlight) {
+    let started = 0;
+    while (queue.length > 0 && this.#sending < o.maxInFlight && started < most) {
       const next = queue[0] as { item: ClaimedDelivery; claimedAt: number };
       if (now - next.claimedAt > o.leaseMarginMs / 4) {
         back.push(next.item.delivery.id);
@@ -277,6 +278,7 @@ export class Dispatcher {
       if (decision.start) {
         queue.shift();
         void this.#launch(next.item, false, decision.permit);
+        started++;
         continue;
       }
       if (decision.reason !== 'in_flight_cap') {
@@ -289,6 +291,7 @@ export class Dispatcher {
     if (queue.length === 0) this.#ready.delete(destinationId);
     this.#recount();
     void this.#release(back);
+    return started;
   }
 
   /** Notes a destination's answer; a failure hands back the deliveries held ready for it. */
@@ -306,8 +309,18 @@ export class Dispatcher {
     return this.#release(queue.map((ready) => ready.item.delivery.id));
   }
 
+  /**
+   * Starts ready deliveries one destination at a time, round-robin. When maxInFlight binds, the
+   * freed slots are shared: draining each queue in turn gave them all to whichever destination
+   * came first in the Map (its queue refills at every claim), and the others' deliveries aged
+   * out and went back, again and again.
+   */
   #startAllReady(): void {
-    for (const id of [...this.#ready.keys()]) this.#startReady(id);
+    let started = 1;
+    while (started > 0) {
+      started = 0;
+      for (const id of [...this.#ready.keys()]) started += this.#startReady(id, 1);
+    }
   }
 
   #recount(): void {

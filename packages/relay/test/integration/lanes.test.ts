@@ -132,6 +132,31 @@ describe.each(variants)('lanes on $name', (variant) => {
     expect(relay.relay.dispatcher.releasedLeases).toBe(before);
   });
 
+  it('shares the global maxInFlight between destinations when their lanes add up to more', async () => {
+    // Two lanes of 4 behind a global cap of 4: every freed slot is contested. Started in Map
+    // order, the first destination's ever-refilled queue took every slot and the second waited.
+    const relay = await start({ maxInFlight: 4, maxInFlightPerDestination: 4 });
+    const first = `/share-a-${variant.name}`;
+    const second = `/share-b-${variant.name}`;
+    const order: string[] = [];
+    for (const path of [first, second]) {
+      receiver.behave(path, {
+        kind: 'decide',
+        decide: () => {
+          order.push(path);
+          return 200;
+        },
+      });
+      await destination(relay, path);
+    }
+    for (let i = 0; i < 40; i++) await relay.ingest('platform', key, 'session.status_idled');
+    await relay.relay.dispatcher.drain();
+    expect(order).toHaveLength(80);
+    const firstHalf = order.slice(0, 40);
+    expect(firstHalf.filter((path) => path === second).length).toBeGreaterThanOrEqual(12);
+    expect(firstHalf.filter((path) => path === first).length).toBeGreaterThanOrEqual(12);
+  });
+
   it('validates lane settings', async () => {
     const relay = await start();
     const bad = [{ max_in_flight: 0 }, { max_in_flight: 1.5 }, { rate_per_second: 0 }, { rate_per_second: 'fast' }];

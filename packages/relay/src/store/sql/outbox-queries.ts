@@ -61,9 +61,15 @@ function destinationLimit(options: ClaimOptions, id: string, maxInFlight: number
   return Math.max(0, Math.min(options.limit, free, lanes.caps?.get(id) ?? options.limit));
 }
 
+// When the claim's limit (the dispatcher's room under maxInFlight) cannot take every
+// destination's share, the destinations take turns: each one's oldest due delivery first, then
+// each one's second, and so on. Oldest-due-first across destinations let whichever destination
+// came first among equal due times (every batch of ingests shares one) take the whole room.
+const FAIR_ORDER = 'turn, next_attempt_at'; // PostgreSQL's claim spells it out: c.turn, c.next_attempt_at
+
 /**
- * Leases due deliveries, at most `limit`, oldest due first, and per destination at most what
- * its lane admits (`options.lanes`), so the dispatcher never claims what it must hand back.
+ * Leases due deliveries, at most `limit`, in turns across destinations (each one's oldest due
+ * first), and per destination at most what its lane admits (`options.lanes`), so the dispatcher never claims what it must hand back.
  * Deliveries still without a `hookline-sequence` are numbered first.
  */
 export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
@@ -89,13 +95,14 @@ export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<Cl
         .filter((target) => target.limit > 0);
       if (targets.length === 0 || options.limit <= 0) return [];
       const branches = targets.map(
-        () => `SELECT id, next_attempt_at FROM (SELECT d.id, d.next_attempt_at FROM deliveries d
+        () => `SELECT id, next_attempt_at, row_number() OVER (ORDER BY next_attempt_at) AS turn FROM (
+        SELECT d.id, d.next_attempt_at FROM deliveries d
         WHERE d.destination_id = ? AND ${DUE_OF_DESTINATION} ORDER BY d.next_attempt_at LIMIT ?)`,
       );
       const rows = await tx.query(
         `UPDATE deliveries SET lease_owner = ?,
          lease_until = CAST(? AS BIGINT) + COALESCE((SELECT timeout_ms FROM destinations WHERE destinations.id = deliveries.destination_id), CAST(? AS BIGINT)) + CAST(? AS BIGINT)
-       WHERE id IN (SELECT id FROM (${branches.join(' UNION ALL ')}) ORDER BY next_attempt_at LIMIT ?) RETURNING *`,
+       WHERE id IN (SELECT id FROM (${branches.join(' UNION ALL ')}) ORDER BY ${FAIR_ORDER} LIMIT ?) RETURNING *`,
         [
           ...leaseParams(options),
           ...targets.flatMap((target) => [target.id, options.now, options.now, options.now, target.limit]),
@@ -156,11 +163,13 @@ async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<C
   const rows = await db.query(
     `WITH picked AS (
        SELECT c.id FROM destinations t CROSS JOIN LATERAL (
-         SELECT d.id, d.next_attempt_at FROM deliveries d WHERE d.destination_id = t.id AND ${DUE_OF_DESTINATION}
-         ORDER BY d.next_attempt_at LIMIT ${limit} ${db.lockClause}
+         SELECT l.id, l.next_attempt_at, row_number() OVER (ORDER BY l.next_attempt_at) AS turn FROM (
+           SELECT d.id, d.next_attempt_at FROM deliveries d WHERE d.destination_id = t.id AND ${DUE_OF_DESTINATION}
+           ORDER BY d.next_attempt_at LIMIT ${limit} ${db.lockClause}
+         ) l
        ) c
        WHERE t.enabled = 1 ${excluded.length > 0 ? `AND t.id NOT IN (${placeholders(excluded.length)})` : ''}
-       ORDER BY c.next_attempt_at LIMIT CAST(? AS BIGINT)
+       ORDER BY c.turn, c.next_attempt_at LIMIT CAST(? AS BIGINT)
      ), claimed AS (
        UPDATE deliveries SET lease_owner = ?,
          lease_until = CAST(? AS BIGINT) + COALESCE(t.timeout_ms, CAST(? AS BIGINT)) + CAST(? AS BIGINT)
