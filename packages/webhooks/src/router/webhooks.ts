@@ -111,21 +111,13 @@ export class Webhooks {
     try {
       return this.#unwrap(delivery);
     } catch (error) {
-      await this.#report(error, { event: undefined });
-      throw error;
+      return this.#fail(error, undefined);
     }
   }
 
   /** Verifies, parses, deduplicates and dispatches a delivery. Throws what `onError` sees. */
   async verifyAndReceive(delivery: Delivery): Promise<ReceiveResult> {
-    let event: WebhookEvent;
-    try {
-      event = this.#unwrap(delivery);
-    } catch (error) {
-      await this.#report(error, { event: undefined });
-      throw error;
-    }
-    return this.#receive(event);
+    return this[receiveNow](delivery);
   }
 
   /**
@@ -139,6 +131,11 @@ export class Webhooks {
     } catch (error) {
       return this.#fail(error, undefined);
     }
+    return this.#receiveNow(event);
+  }
+
+  /** Deduplicates and dispatches, without a promise when nothing has to wait. */
+  #receiveNow(event: WebhookEvent): ReceiveResult | Promise<ReceiveResult> {
     const store = this.#syncDedupe;
     if (!store) return this.#receive(event);
     const handlers = this.#handlersFor(event);
@@ -206,12 +203,12 @@ export class Webhooks {
     try {
       validateEvent(event, { unknownEvents: this.#unknownEvents });
     } catch (error) {
-      await this.#report(error, { event: undefined });
-      throw error;
+      return this.#fail(error, undefined);
     }
-    return this.#receive(event);
+    return this.#receiveNow(event);
   }
 
+  /** The path for a store that must be awaited (or no store at all). */
   async #receive(event: WebhookEvent): Promise<ReceiveResult> {
     const handlers = this.#handlersFor(event);
     try {
@@ -223,8 +220,7 @@ export class Webhooks {
       if (outcome.status !== 'processed') this.log.debug(`webhook ${event.id}: ${outcome.status}, handlers skipped`);
       return { ...outcome, event };
     } catch (error) {
-      await this.#report(error, { event });
-      throw error;
+      return this.#fail(error, event);
     }
   }
 
