@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { WebhookEvent, Webhooks } from '@hookline/webhooks';
+import { type WebhookEvent, Webhooks } from '@hookline/webhooks';
 import { createTestDelivery, generateSecret } from '@hookline/webhooks/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { app as expressRouteApp } from '../express/route.js';
@@ -161,5 +161,21 @@ describe('examples/queue/fast-ack.ts', () => {
     } finally {
       await running.close();
     }
+  });
+});
+
+describe('stores/memory.ts', () => {
+  it('deduplicates on the synchronous in-memory store it configures', async () => {
+    const { webhooks } = await import('../stores/memory.js');
+    const key = generateSecret();
+    const routed = new Webhooks({ key, dedupe: webhooks.dedupe }); // the example's store, a test key
+    let runs = 0;
+    routed.on('session.created', () => {
+      runs++;
+    });
+    const delivery = createTestDelivery({ type: 'session.created', key });
+    expect((await routed.verifyAndReceive(delivery)).status).toBe('processed');
+    expect((await routed.verifyAndReceive(delivery)).status).toBe('duplicate');
+    expect(runs).toBe(1);
   });
 });
