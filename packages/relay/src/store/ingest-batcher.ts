@@ -33,8 +33,8 @@ export class IngestBatcher {
 
   /**
    * `gather`: start a batch only after this turn of the event loop, so every request read in it
-   * joins (SQLite, whose COMMIT blocks the thread for an fsync: one event alone would cost as
-   * much). Without it a batch starts at once when there is room (PostgreSQL, where the commit
+   * joins (SQLite, one serialised connection where every transaction has a fixed cost and
+   * waits for a WAL flush: one event alone would cost as much). Without it a batch starts at once when there is room (PostgreSQL, where the commit
    * waits off the thread). `multiRow`: multi-row INSERTs (PostgreSQL); SQLite runs one cached
    * single-row statement per row instead, cheaper than compiling a new text per batch size.
    */
