@@ -14,4 +14,6 @@ export * from './lanes/index.js';
 export { type Relay, type RelayOptions, startRelay } from './relay.js';
 export * from './ssrf/index.js';
 export { openStore } from './store/open-store.js';
+export { StoreUnavailableError } from './store/sql-driver.js';
+export { DataDirectoryLockedError } from './store/sqlite/process-lock.js';
 export type { Store } from './store/types.js';

@@ -91,6 +91,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       dataDir: config.dataDir,
       postgresSchema: config.postgresSchema,
       sqliteSynchronous: config.sqliteSynchronous,
+      thread: config.storeThread,
     }));
   if (store.kind === 'sqlite') {
     // Embedded mode has one process per data directory, so a lease left by a killed process is

@@ -56,6 +56,11 @@ export const DEFAULTS = {
   /** SQLite `synchronous`: FULL makes an acknowledged event survive power loss, not only a crash. */
   sqliteSynchronous: 'FULL' as 'FULL' | 'NORMAL',
   /**
+   * Run the database work in its own worker thread (store/threaded/). The relay's main thread
+   * then only verifies, routes and sends, and SQLite's fsync at each commit no longer stalls it.
+   */
+  storeThread: true,
+  /**
    * `--role`: `both` serves HTTP and dispatches; with PostgreSQL, `api` processes (ingress and the
    * admin API) and `worker` processes (delivery, replay jobs, retention) can scale separately.
    */

@@ -7,7 +7,7 @@ export class RelayConfigError extends Error {
   override readonly name = 'RelayConfigError';
 }
 
-type Kind = 'string' | 'number' | 'enum';
+type Kind = 'string' | 'number' | 'enum' | 'boolean';
 interface Setting {
   key: keyof RelayConfig;
   env: string;
@@ -41,6 +41,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'shutdownTimeoutMs', env: 'HOOKLINE_SHUTDOWN_TIMEOUT_MS', kind: 'number' },
   { key: 'idempotencyTtlMs', env: 'HOOKLINE_IDEMPOTENCY_TTL_MS', kind: 'number' },
   { key: 'sqliteSynchronous', env: 'HOOKLINE_SQLITE_SYNCHRONOUS', kind: 'enum', values: ['FULL', 'NORMAL'] },
+  { key: 'storeThread', env: 'HOOKLINE_STORE_THREAD', kind: 'boolean' },
   {
     key: 'logLevel',
     env: 'HOOKLINE_LOG_LEVEL',
@@ -65,6 +66,13 @@ function coerce(setting: Setting, value: unknown, origin: string): unknown {
       throw new RelayConfigError(`${origin} must be a non-negative number, got ${JSON.stringify(value)}.`);
     }
     return number;
+  }
+  if (setting.kind === 'boolean') {
+    if (typeof value === 'boolean') return value;
+    const word = String(value).trim().toLowerCase();
+    if (['true', '1', 'on', 'yes'].includes(word)) return true;
+    if (['false', '0', 'off', 'no'].includes(word)) return false;
+    throw new RelayConfigError(`${origin} must be true or false, got ${JSON.stringify(value)}.`);
   }
   const text = String(value);
   if (setting.kind === 'enum' && !setting.values?.includes(text)) {

@@ -30,6 +30,8 @@ export interface RelayConfig {
   shutdownTimeoutMs: number;
   idempotencyTtlMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Database work in a worker thread (`HOOKLINE_STORE_THREAD`, default true). */
+  storeThread: boolean;
   logLevel: string;
   /** `api` (HTTP only), `worker` (delivery, replay, retention; health and metrics only), or `both`. */
   role: RelayRole;
@@ -74,6 +76,7 @@ export function defaultConfig(): RelayConfig {
     shutdownTimeoutMs: DEFAULTS.shutdownTimeoutMs,
     idempotencyTtlMs: DEFAULTS.idempotencyTtlMs,
     sqliteSynchronous: DEFAULTS.sqliteSynchronous,
+    storeThread: DEFAULTS.storeThread,
     logLevel: 'info',
     role: DEFAULTS.role,
     retentionMs: DEFAULTS.retentionMs,

@@ -4,6 +4,7 @@ import { PostgresDriver } from './postgres/postgres-driver.js';
 import { SqlStore } from './sql-store.js';
 import { lockDataDirectory } from './sqlite/process-lock.js';
 import { SqliteDriver } from './sqlite/sqlite-driver.js';
+import { openThreadedStore } from './threaded/threaded-store.js';
 import type { Store } from './types.js';
 
 export interface OpenStoreOptions {
@@ -14,10 +15,13 @@ export interface OpenStoreOptions {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   /** Take the one-process lock on the SQLite data directory (default true; the relay relies on it). */
   lockSqlite?: boolean;
+  /** Run the database work in a worker thread (threaded/threaded-store.ts); default false. */
+  thread?: boolean;
 }
 
 /** Opens (and migrates) the configured store. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (options.thread) return openThreadedStore({ ...options, thread: false });
   let unlock: (() => void) | undefined;
   let driver: PostgresDriver | SqliteDriver;
   if (options.databaseUrl) {

@@ -46,11 +46,18 @@ type ClaimExtras = Partial<Pick<Parameters<Store['claimDue']>[0], 'excludeDestin
 const claim = (store: Store, owner: string, now = T0, limit = 100, extras: ClaimExtras = {}) =>
   store.claimDue({ now, limit, owner, leaseMarginMs: 500, defaultTimeoutMs: 1_000, ...extras });
 
-describe.each(variants)('Store on $name', (variant) => {
+// Each database twice: opened in this thread, and in a store thread (what the relay runs by
+// default), where every call and result crosses a thread boundary.
+const cases = variants.flatMap((variant) => [
+  { variant, thread: false, label: variant.name },
+  { variant, thread: true, label: `${variant.name} in a store thread` },
+]);
+
+describe.each(cases)('Store on $label', ({ variant, thread }) => {
   let store: Store;
-  let config: ReturnType<typeof variant.fresh>;
+  let config: ReturnType<typeof variant.fresh> & { thread: boolean };
   beforeEach(async () => {
-    config = variant.fresh();
+    config = { ...variant.fresh(), thread };
     store = await openStore(config);
   });
   afterEach(() => store.close());
