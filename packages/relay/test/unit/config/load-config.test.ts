@@ -32,6 +32,20 @@ describe('loadConfig', () => {
     expect(env).toMatchObject({ databaseUrl: 'postgres://x/y', anthropicSigningKey: 'whsec_a' });
   });
 
+  it('reads a true/false setting from the environment and the config file', () => {
+    expect(loadConfig([], {}).config.storeThread).toBe(true);
+    expect(loadConfig([], { HOOKLINE_STORE_THREAD: 'false' }).config.storeThread).toBe(false);
+    expect(loadConfig([], { HOOKLINE_STORE_THREAD: ' Off ' }).config.storeThread).toBe(false);
+    expect(loadConfig([], { HOOKLINE_STORE_THREAD: '1' }).config.storeThread).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'hookline-config-'));
+    const file = join(dir, 'relay.json');
+    writeFileSync(file, JSON.stringify({ storeThread: false }));
+    expect(loadConfig(['--config', file], {}).config.storeThread).toBe(false);
+    expect(() => loadConfig([], { HOOKLINE_STORE_THREAD: 'maybe' })).toThrow(
+      /HOOKLINE_STORE_THREAD must be true or false, got "maybe"/,
+    );
+  });
+
   it('explains bad values, unknown flags and unknown file keys', () => {
     expect(() => loadConfig(['--port', 'eighty'], {})).toThrow(/--port must be a non-negative number/);
     expect(() => loadConfig(['--prot', '1'], {})).toThrow(RelayConfigError);
