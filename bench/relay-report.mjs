@@ -110,10 +110,13 @@ loopback; PostgreSQL runs on the same machine too. No core pinning.
   \`synchronous=FULL\`; PostgreSQL commit), then \`200\`. The floor is a bare \`node:http\` server
   that reads the body and answers 200, loaded the same way. The relay is first checked to
   answer 200 to a good event and 400 to a forged one. *Server CPU* is the user + system time
-  the relay (or floor) process used during the timed window per request answered: unlike
-  events/s it does not depend on how much of a core the process got, and it does not count
-  time spent waiting for an fsync (the SQLite COMMIT blocks the relay's thread for it).
-- **End to end**: ${int(settings.events)} events to three destinations on a local receiver with
+  the relay (or floor) process used during the timed window per request answered, all its
+  threads together: unlike events/s it does not depend on how much of a core the process got,
+  and it does not count time spent waiting for an fsync.
+- **End to end**: each relay first gets ${int(settings.warmup)} events the same way, unmeasured
+  (a relay in service is warm: a cold one spends its first second or two compiling, and at a
+  fixed rate near capacity the queue built then takes seconds to drain). Then
+  ${int(settings.events)} events to three destinations on a local receiver with
   filters (\`[]\`, \`session.*\`, \`vault.*\`+\`vault_credential.*\`): two deliveries per event,
   ${int(settings.events * 2)} in all. *Burst* sends them as fast as the relay accepts them (64
   parallel requests) and counts deliveries per second from the first send to the last arrival;
@@ -140,7 +143,7 @@ ${results.verdicts.map((v) => `- ${v}`).join('\n')}
 ${results.problems.length ? `\nIn this run: ${results.problems.join('; ')}.\n` : ''}
 Rerun: \`npm run bench:relay\` (\`-- --write\` updates this section). \`BENCH_RELAY_QUICK=1\` is a
 smoke run (1,000 events, 2 s of ingress); \`BENCH_RELAY_EVENTS\`, \`BENCH_RELAY_RATE\`,
-\`BENCH_RELAY_SECONDS\`, \`BENCH_RELAY_CONNECTIONS\` and \`BENCH_RELAY_DATABASES=sqlite\` tune it;
+\`BENCH_RELAY_SECONDS\`, \`BENCH_RELAY_CONNECTIONS\`, \`BENCH_RELAY_WARMUP\` (0: measure cold relays) and \`BENCH_RELAY_DATABASES=sqlite\` tune it;
 PostgreSQL comes from \`HOOKLINE_BENCH_POSTGRES_URL\` or \`HOOKLINE_TEST_POSTGRES_URL\`;
 \`BENCH_RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof"\` profiles the relay process, and any
 \`HOOKLINE_*\` variable set for the bench reaches the relay (e.g. \`HOOKLINE_SQLITE_SYNCHRONOUS=NORMAL\`).

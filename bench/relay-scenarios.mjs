@@ -76,12 +76,21 @@ function metric(text, name, destinationId) {
 }
 
 /**
- * `count` events through a fresh relay to the receiver's three destinations (and, with `hang`,
+ * `count` events (after `warmup` unmeasured ones) through a fresh relay to the receiver's three destinations (and, with `hang`,
  * a fourth that never answers), offered at `rate` events/s or as fast as accepted. Waits at
  * most `timeoutMs` after the last event is accepted. Returns the created→delivered summary of
  * the three answering destinations.
  */
-export async function measureEndToEnd({ kind, postgresUrl, receiver, count, rate, hang = false, timeoutMs }) {
+export async function measureEndToEnd({
+  kind,
+  postgresUrl,
+  receiver,
+  count,
+  rate,
+  hang = false,
+  timeoutMs,
+  warmup = 0,
+}) {
   const destinations = hang ? [...DESTINATIONS, HANGING] : DESTINATIONS;
   const events = Array.from({ length: count }, (_, i) => signedEvent(i));
   const expected = expectedArrivals(events, DESTINATIONS);
@@ -89,6 +98,16 @@ export async function measureEndToEnd({ kind, postgresUrl, receiver, count, rate
   const relay = await startRelay(database);
   try {
     await configureRelay(relay, receiver, destinations);
+    if (warmup > 0) {
+      // Measure a relay that has run, as one in service has: the same traffic first, unmeasured,
+      // so the JIT, the connection pools and the database's caches are warm. A cold process
+      // spends its first second or two compiling, and at a fixed rate near its capacity the
+      // queue that builds then takes many seconds to drain (the figures would measure start-up).
+      const warm = Array.from({ length: warmup }, (_, i) => signedEvent(count + i));
+      await receiver.collect();
+      await sendEvents(relay.url, warm, rate ? { rate } : {});
+      await waitForArrivals(receiver, expectedArrivals(warm, DESTINATIONS), timeoutMs);
+    }
     await receiver.collect(); // start from nothing
     const sent = await sendEvents(relay.url, events, rate ? { rate } : {});
     const complete = await waitForArrivals(receiver, expected, timeoutMs);

@@ -20,6 +20,8 @@ const settings = {
   // After the last event is accepted, wait this long for the deliveries: a slower run is
   // reported as incomplete (the missing count as infinitely late), never hangs the bench.
   waitSeconds: quick ? 10 : 20,
+  // Unmeasured events sent the same way first to every end-to-end relay (see measureEndToEnd).
+  warmup: Number(env.BENCH_RELAY_WARMUP ?? (quick ? 200 : 3_000)),
 };
 const kinds = (env.BENCH_RELAY_DATABASES ?? 'sqlite,postgres').split(',');
 const started = Date.now();
@@ -42,7 +44,7 @@ const runs = [];
 try {
   for (const kind of kinds) {
     if (kind === 'postgres' && !postgres.url) continue;
-    const base = { kind, postgresUrl: postgres.url, receiver, count: settings.events };
+    const base = { kind, postgresUrl: postgres.url, receiver, count: settings.events, warmup: settings.warmup };
     const timeoutMs = settings.waitSeconds * 1000;
     const ingress = await measureIngress({ kind, postgresUrl: postgres.url, ...settings });
     if (ingress.non2xx > 0 || ingress.errors > 0) {
