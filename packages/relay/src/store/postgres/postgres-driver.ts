@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { guarded, type SqlDriver, type SqlExecutor, type SqlRow } from '../sql-driver.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
@@ -16,6 +17,32 @@ const MIGRATION_LOCK_ID = 0x686f6f6b;
 function numbered(sql: string): string {
   let index = 0;
   return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+/** Enough for every distinct statement the store issues (multi-row INSERTs vary with the batch). */
+const STATEMENT_CACHE_SIZE = 2_000;
+const statements = new Map<string, { name: string; text: string }>();
+
+/**
+ * The query as a named prepared statement: each connection parses and plans it once, then only
+ * binds and executes. Parsing and planning the claim (a LATERAL sub-select per destination) and
+ * the multi-row INSERTs cost the server more than running them, on every call. The name is a
+ * hash of the text, so a connection never sees one name with two texts. Statements without
+ * parameters keep the simple protocol (one round trip, and it allows several statements).
+ */
+function prepared(sql: string, params: readonly unknown[]): pg.QueryConfig {
+  if (params.length === 0) return { text: numbered(sql) };
+  let statement = statements.get(sql);
+  if (statement === undefined) {
+    const text = numbered(sql);
+    statement = { name: `hl_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
+    if (statements.size >= STATEMENT_CACHE_SIZE) {
+      const oldest = statements.keys().next().value;
+      if (oldest !== undefined) statements.delete(oldest);
+    }
+    statements.set(sql, statement);
+  }
+  return { ...statement, values: params as unknown[] };
 }
 
 // BIGINT columns hold milliseconds, well inside Number's exact range; parse them as numbers
@@ -51,7 +78,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    return guarded(async () => (await this.#pool.query(numbered(sql), params as unknown[])).rows as SqlRow[]);
+    return guarded(async () => (await this.#pool.query(prepared(sql, params))).rows as SqlRow[]);
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -63,7 +90,7 @@ export class PostgresDriver implements SqlDriver {
     try {
       await client.query('BEGIN');
       const result = await fn({
-        query: async (sql, params = []) => (await client.query(numbered(sql), params as unknown[])).rows as SqlRow[],
+        query: async (sql, params = []) => (await client.query(prepared(sql, params))).rows as SqlRow[],
       });
       await client.query('COMMIT');
       return result;
