@@ -70,6 +70,8 @@ export class Dispatcher {
   #lastPollOk = false;
   /** Claimed deliveries handed straight back because their lane refused them. */
   #released = 0;
+  /** Counts attempts started and finished, so drain() can tell whether a tick overlapped any. */
+  #activity = 0;
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
@@ -339,7 +341,9 @@ export class Dispatcher {
   }
 
   #launch(item: ClaimedDelivery, manual: boolean, permit?: LanePermit): Promise<CompleteAttempt | undefined> {
+    this.#activity++;
     const run = this.#attempt(item, manual, permit).finally(() => {
+      this.#activity++;
       this.#inFlight.delete(item.delivery.id);
       // With per_resource ordering the recorded result (the lease gone) lets the key's next
       // delivery be claimed; otherwise the answer already woke the loop if a slot was free.
@@ -420,8 +424,12 @@ export class Dispatcher {
   /** Runs ticks until nothing is due and nothing is in flight (tests and `relay drain`). */
   async drain(): Promise<void> {
     for (;;) {
-      const started = await this.tick();
-      if (started === 0 && this.#inFlight.size === 0 && this.#queued === 0) return;
+      // A tick also starts held-ready deliveries, and attempts may end while its claim waits for
+      // the database. An empty claim made while a lane was still full proves nothing once that
+      // lane's attempts have ended: only a tick that overlapped no attempt may end the drain.
+      const activity = this.#activity;
+      const claimed = await this.tick();
+      if (claimed === 0 && this.#inFlight.size === 0 && this.#queued === 0 && this.#activity === activity) return;
       await Promise.all(this.#inFlight.values());
     }
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Relay, type RelayOptions, startRelay } from '@hookline/relay';
+import { openStore, type Relay, type RelayOptions, type Store, startRelay } from '@hookline/relay';
 import { createTestDelivery } from '@hookline/webhooks/testing';
 import { pino } from 'pino';
 import type { DatabaseVariant } from './databases.js';
@@ -48,12 +48,17 @@ export async function startHarness(
     /** The SSRF guard's stub resolver and recording connect hook. */
     ssrf?: RelayOptions['ssrf'];
     breaker?: RelayOptions['breaker'];
+    /** Wraps the store the relay gets (tests that slow a call down to widen a race). */
+    wrapStore?: (store: Store) => Store;
   } = {},
 ): Promise<Harness> {
   const clock = new TestClock(options.clockStart);
+  const database = options.database ?? variant.fresh();
+  const store = options.wrapStore ? options.wrapStore(await openStore(database)) : undefined;
   const relay = await startRelay({
+    ...(store ? { store } : {}),
     config: {
-      ...(options.database ?? variant.fresh()),
+      ...database,
       port: 0,
       host: '127.0.0.1',
       logLevel: 'silent',

@@ -1,6 +1,7 @@
 // Per-destination lanes, once per database: a hanging destination fills only its own
 // `max_in_flight` slots, so another destination keeps flowing; `rate_per_second` is enforced
 // and parks the excess without spending retry attempts. Time comes from the injected clock.
+import type { Store } from '@hookline/relay';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { databaseVariants } from '../helpers/databases.js';
 import { TestReceiver } from '../helpers/receiver.js';
@@ -27,8 +28,11 @@ describe.each(variants)('lanes on $name', (variant) => {
     h = undefined;
   });
 
-  async function start(config: Record<string, unknown> = {}): Promise<Harness> {
-    h = await startHarness(variant, { config: { shutdownTimeoutMs: 100, ...config } });
+  async function start(config: Record<string, unknown> = {}, wrapStore?: (store: Store) => Store): Promise<Harness> {
+    h = await startHarness(variant, {
+      config: { shutdownTimeoutMs: 100, ...config },
+      ...(wrapStore ? { wrapStore } : {}),
+    });
     receiver.clock = h.clock;
     key = await h.source('platform');
     return h;
@@ -116,6 +120,34 @@ describe.each(variants)('lanes on $name', (variant) => {
     expect(receiver.maxOpen.get(capped)).toBeLessThanOrEqual(2);
     expect(receiver.maxOpen.get(wide)).toBeLessThanOrEqual(5);
     expect(relay.relay.dispatcher.releasedLeases).toBe(0);
+  });
+
+  it('drain() does not stop on an empty claim made while attempts that then ended still filled a lane', async () => {
+    // A claim made while a lane is full takes nothing from it; if that lane's attempts end while
+    // the claim waits for the database, the lane is free again when the empty claim returns.
+    // drain() used to stop there, leaving due deliveries behind (seen under load on PostgreSQL).
+    // Each claim here waits 300 ms, far longer than an attempt to the loopback receiver.
+    const slowClaims = (store: Store): Store =>
+      new Proxy(store, {
+        get(target, property) {
+          if (property === 'claimDue') {
+            return async (options: Parameters<Store['claimDue']>[0]) => {
+              const claimed = await target.claimDue(options);
+              await new Promise((resolve) => setTimeout(resolve, 300));
+              return claimed;
+            };
+          }
+          const value = Reflect.get(target, property);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    const relay = await start({}, slowClaims);
+    const path = `/drain-race-${variant.name}`;
+    receiver.behave(path, { kind: 'ok' });
+    await destination(relay, path, { max_in_flight: 1 });
+    for (let i = 0; i < 4; i++) await relay.ingest('platform', key, 'session.status_idled');
+    await relay.relay.dispatcher.drain();
+    expect(receiver.at(path)).toHaveLength(4);
   });
 
   it('claims no more than the rate limit has tokens for', async () => {
