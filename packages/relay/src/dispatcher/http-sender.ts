@@ -16,7 +16,11 @@ export interface SendRequest {
 export interface HttpSenderOptions {
   connectTimeoutMs: number;
   responseBodyLimitBytes: number;
-  /** Connections per origin; keep-alive pools them. */
+  /**
+   * Connections per origin (default unlimited). The dispatcher already bounds what is open: each
+   * destination's `max_in_flight` and the global `maxInFlight`. A cap here would be shared by
+   * every destination on one host, so one hanging path could queue the others' requests.
+   */
   connectionsPerOrigin?: number;
   /** Networks and host names exempt from the SSRF guard (`HOOKLINE_ALLOW_NETWORKS`); default none. */
   allow?: AllowList;
@@ -66,7 +70,7 @@ export function createHttpSender(options: HttpSenderOptions): { send: Sender; cl
     options.agent ??
     createGuardedAgent({
       connectTimeout: options.connectTimeoutMs,
-      connections: options.connectionsPerOrigin ?? 32,
+      ...(options.connectionsPerOrigin === undefined ? {} : { connections: options.connectionsPerOrigin }),
       keepAliveTimeout: 10_000,
       ...(options.allow ? { allow: options.allow } : {}),
       ...(options.resolve ? { resolve: options.resolve } : {}),

@@ -70,6 +70,25 @@ describe.each(variants)('lanes on $name', (variant) => {
     expect(receiver.at(fast).every((r) => r.verifiedWith.includes('current'))).toBe(true);
   });
 
+  it('destinations on one host share no connection limit: a hanging path with many slots delays no other path', async () => {
+    // Every destination here is on the receiver's one origin. The sender used to cap connections
+    // per origin at 32: a hanging destination allowed 40 attempts took all 32, and the other
+    // destination's requests queued inside the HTTP client until the hanging ones timed out.
+    const relay = await start();
+    const hang = `/host-hang-${variant.name}`;
+    const fast = `/host-fast-${variant.name}`;
+    receiver.behave(hang, { kind: 'hang' });
+    receiver.behave(fast, { kind: 'ok' });
+    await destination(relay, hang, { max_in_flight: 40, timeout_ms: 5_000 });
+    await destination(relay, fast);
+    for (let i = 0; i < 40; i++) expect((await relay.ingest('platform', key, 'session.status_idled')).status).toBe(200);
+    relay.relay.dispatcher.start();
+    while (receiver.at(fast).length < 40 && (receiver.ended.get(hang) ?? 0) === 0) await pause();
+    expect(receiver.at(fast)).toHaveLength(40);
+    expect(receiver.ended.get(hang) ?? 0).toBe(0);
+    expect(receiver.maxOpen.get(hang)).toBe(40);
+  });
+
   it("enforces a destination's own max_in_flight", async () => {
     const relay = await start();
     const path = `/capped-${variant.name}`;
