@@ -128,21 +128,32 @@ export class DestinationLanes {
   }
 
   /**
-   * What a claim may take for each destination now: the destinations that may start nothing
-   * (as {@link blocked}), attempts in flight per destination (the claim subtracts them from each
-   * destination's `max_in_flight`), and further caps: the tokens left in a rate limit, 1 for a
-   * half-open breaker's probe. A claim that respects these hands back nothing `tryStart` refuses.
+   * What a claim may take for each destination now: the destinations whose deliveries must stay
+   * unclaimed (open breaker, probe out, no tokens), attempts in flight per destination (the claim
+   * subtracts them from each destination's `max_in_flight`, times the dispatcher's ready depth),
+   * and further caps: the tokens left in a rate limit, 1 for a half-open breaker's probe. A claim
+   * that respects these hands back nothing `tryStart` refuses.
+   *
+   * A lane at its in-flight cap is not in `blocked` (unlike {@link blocked}): it cannot start
+   * now, but it will when an answer comes, and the dispatcher holds deliveries ready for exactly
+   * that moment. Excluding full lanes left a busy destination with nothing ready: it drained
+   * while the next claim ran, and its throughput was one claim's worth per claim round trip.
    */
   claimLimits(): { blocked: string[]; inFlight: Map<string, number>; caps: Map<string, number> } {
     const now = this.#clock.now();
     const caps = new Map<string, number>();
+    const blocked: string[] = [];
     for (const [id, lane] of this.#lanes) {
       const breaker = lane.breaker.peek(now);
-      let cap = breaker.allowed && breaker.probe ? 1 : Number.POSITIVE_INFINITY;
+      if (!breaker.allowed || lane.bucket?.peek(now).allowed === false) {
+        blocked.push(id);
+        continue;
+      }
+      let cap = breaker.probe ? 1 : Number.POSITIVE_INFINITY;
       if (lane.bucket) cap = Math.min(cap, lane.bucket.available(now));
       if (cap !== Number.POSITIVE_INFINITY) caps.set(id, cap);
     }
-    return { blocked: this.blocked(), inFlight: this.#gate.counts(), caps };
+    return { blocked, inFlight: this.#gate.counts(), caps };
   }
 
   /** The destination's breaker state (`closed` for one never seen). */
