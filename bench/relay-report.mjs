@@ -72,6 +72,11 @@ export function renderResults({ floor, runs, settings }) {
     );
     return lines;
   });
+  const list = (values, format) => (values ?? []).map(format).join(' / ');
+  const repeats = runs.map(
+    (r) =>
+      `${r.kind}: ingress ${list(r.ingress.repeats, int)} events/s; burst ${list(r.burst.repeats, int)} deliveries/s; p99 at ${settings.rate}/s ${list(r.paced.repeats, ms)} ms; with one destination hanging ${list(r.isolation.repeats, ms)} ms`,
+  );
   const problems = runs.flatMap((r) =>
     ['burst', 'paced', 'isolation'].flatMap((name) => {
       const run = r[name];
@@ -85,7 +90,7 @@ export function renderResults({ floor, runs, settings }) {
       return notes;
     }),
   );
-  return { ingress, e2e, verdicts, problems };
+  return { ingress, e2e, verdicts, problems, repeats };
 }
 
 export function renderSection(results, { runs, settings, note, load }) {
@@ -100,7 +105,9 @@ export function renderSection(results, { runs, settings, note, load }) {
 
 The relay as a real process (\`hookline relay\`'s \`runRelayCommand\` in a child, with
 \`HOOKLINE_ALLOW_NETWORKS=127.0.0.0/8\` and default limits), on a fresh database for every
-measurement, measured in one run by \`bench/relay.bench.mjs\`. The load generator (the bench
+measurement, measured in one run by \`bench/relay.bench.mjs\`. Each measurement is made
+${settings.repeats} times and the tables show the median run (the p99 change compares the median
+runs): on this shared 2-core VM one run can differ from the next by 2× or more. The load generator (the bench
 process), the receiver and the floor are separate processes on the same machine, all on
 loopback; PostgreSQL runs on the same machine too. No core pinning.
 
@@ -137,13 +144,17 @@ ${results.ingress}
 
 ${results.e2e}
 
+Every run, in order (the tables show the median one):
+
+${results.repeats.map((line) => `- ${line}`).join('\n')}
+
 Targets (issue 6):
 
 ${results.verdicts.map((v) => `- ${v}`).join('\n')}
 ${results.problems.length ? `\nIn this run: ${results.problems.join('; ')}.\n` : ''}
 Rerun: \`npm run bench:relay\` (\`-- --write\` updates this section). \`BENCH_RELAY_QUICK=1\` is a
 smoke run (1,000 events, 2 s of ingress); \`BENCH_RELAY_EVENTS\`, \`BENCH_RELAY_RATE\`,
-\`BENCH_RELAY_SECONDS\`, \`BENCH_RELAY_CONNECTIONS\`, \`BENCH_RELAY_WARMUP\` (0: measure cold relays) and \`BENCH_RELAY_DATABASES=sqlite\` tune it;
+\`BENCH_RELAY_SECONDS\`, \`BENCH_RELAY_CONNECTIONS\`, \`BENCH_RELAY_WARMUP\` (0: measure cold relays), \`BENCH_RELAY_REPEATS\` and \`BENCH_RELAY_DATABASES=sqlite\` tune it;
 PostgreSQL comes from \`HOOKLINE_BENCH_POSTGRES_URL\` or \`HOOKLINE_TEST_POSTGRES_URL\`;
 \`BENCH_RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof"\` profiles the relay process, and any
 \`HOOKLINE_*\` variable set for the bench reaches the relay (e.g. \`HOOKLINE_SQLITE_SYNCHRONOUS=NORMAL\`).

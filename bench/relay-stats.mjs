@@ -48,3 +48,14 @@ export function summarizeDeliveries({ created, arrivals, firstSend, expected, ig
     max: latencies.length ? latencies.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY) : Number.NaN,
   };
 }
+
+/**
+ * The median of repeated runs by `value`, with every run's value attached (`repeats`). For an
+ * even count it takes the worse of the two middle runs (`better`: which way is better).
+ */
+export function medianRun(runs, value, better) {
+  const sorted = [...runs].sort((a, b) => value(a) - value(b));
+  const middle = (sorted.length - 1) / 2;
+  const index = better === 'higher' ? Math.floor(middle) : Math.ceil(middle);
+  return { ...sorted[index], repeats: runs.map(value) };
+}
