@@ -11,6 +11,7 @@ import {
   type StoreReply,
   sendError,
   type ToStoreThread,
+  tightenBuffers,
 } from './thread-protocol.js';
 
 const port = parentPort;
@@ -59,7 +60,7 @@ port.on('message', (message: ToStoreThread) => {
       result = Promise.reject(error);
     }
     result.then(
-      (value) => reply({ id: call.id, ok: true, value }),
+      (value) => reply({ id: call.id, ok: true, value: tightenBuffers(value) }),
       (error: unknown) => reply({ id: call.id, ok: false, error: sendError(error) }),
     );
   }

@@ -76,3 +76,31 @@ export function reviveBuffers<T>(value: T, depth = 0): T {
   }
   return value;
 }
+
+/**
+ * Structured cloning copies a typed array's whole backing ArrayBuffer, not just its view, and
+ * small Buffers are views into Node's shared 8 KiB pool (a request body, a pg column): each
+ * would carry 8 KiB across. Views get a tight copy before they are posted.
+ */
+export function tightenBuffers<T>(value: T, depth = 0): T {
+  if (value === null || typeof value !== 'object' || depth > 4) return value;
+  if (value instanceof Uint8Array) {
+    // new Uint8Array(view) copies; Buffer#slice would return another view of the same pool.
+    return (
+      value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : new Uint8Array(value)
+    ) as T;
+  }
+  if (Array.isArray(value)) return value.map((item) => tightenBuffers(item, depth + 1)) as T;
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key in record) {
+    const field = record[key];
+    if (field === null || typeof field !== 'object') continue;
+    const tight = tightenBuffers(field, depth + 1);
+    if (tight !== field) {
+      copy ??= { ...record };
+      copy[key] = tight;
+    }
+  }
+  return (copy ?? value) as T;
+}

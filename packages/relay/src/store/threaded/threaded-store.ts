@@ -9,6 +9,7 @@ import {
   reviveError,
   type StoreCall,
   type ToStoreThread,
+  tightenBuffers,
 } from './thread-protocol.js';
 
 /**
@@ -98,7 +99,7 @@ export async function openThreadedStore(options: OpenStoreOptions): Promise<Stor
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      outbox.push({ id, method, args });
+      outbox.push({ id, method, args: tightenBuffers(args) });
       if (flushScheduled) return;
       flushScheduled = true;
       // setImmediate, not a microtask: calls made by other I/O callbacks of this loop turn join.
