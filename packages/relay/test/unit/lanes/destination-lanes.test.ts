@@ -19,7 +19,13 @@ describe('DestinationLanes', () => {
     expect(lanes.tryStart('fast').start).toBe(true);
     expect(lanes.blocked()).toEqual(['slow']);
     // A full lane is not blocked for a claim: deliveries are held ready for its next free slot.
-    expect(lanes.claimLimits()).toMatchObject({ blocked: [], inFlight: new Map([['slow', 2], ['fast', 1]]) });
+    expect(lanes.claimLimits()).toMatchObject({
+      blocked: [],
+      inFlight: new Map([
+        ['slow', 2],
+        ['fast', 1],
+      ]),
+    });
   });
 
   it('tells a claim what each lane admits: in flight, tokens left, a single half-open probe', () => {
