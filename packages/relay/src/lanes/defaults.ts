@@ -24,3 +24,10 @@ export const LANE_DEFAULTS = {
   /** Failing without a single 2xx for this long disables a destination (the platform and Svix use 5 days). */
   autoDisableAfterMs: DEFAULTS.autoDisableAfterMs,
 } as const;
+
+/**
+ * Slack in a token bucket's comparisons, in ms: it absorbs float rounding, so a token due at a
+ * whole millisecond is granted at that millisecond. The in-process bucket and PostgreSQL's shared
+ * one use the same value, so they agree on every grant.
+ */
+export const RATE_EPSILON_MS = 1e-6;

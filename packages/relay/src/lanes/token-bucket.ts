@@ -1,7 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
-import { LANE_DEFAULTS } from './defaults.js';
-
-const EPSILON_MS = 1e-6;
+import { RATE_EPSILON_MS as EPSILON_MS, LANE_DEFAULTS } from './defaults.js';
 
 /** Options of {@link TokenBucket}. */
 export interface TokenBucketOptions {

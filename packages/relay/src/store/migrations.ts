@@ -189,5 +189,10 @@ END
 $fn$;
 `
       : 'SELECT 1',
+    // 6: PostgreSQL shares each destination's rate_per_second across every relay process: the
+    // token bucket's state (its GCRA "theoretical arrival time", epoch ms) lives with the
+    // destination and the claim takes tokens from it (outbox-queries.ts). SQLite has one process,
+    // whose own bucket is the whole story.
+    types.postgres ? 'ALTER TABLE destinations ADD COLUMN rate_tat DOUBLE PRECISION' : 'SELECT 1',
   ];
 }

@@ -25,6 +25,28 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const wanted = (patterns: string[], type: string) =>
   patterns.length === 0 || patterns.some((p) => type.startsWith(p.slice(0, -1)));
 
+/** Environment for relay processes sharing one fresh database, with their keys. */
+function processSetup(variant: NonNullable<typeof postgres>) {
+  const database = variant.fresh();
+  const signingKey = `whsec_${randomBytes(32).toString('base64')}`;
+  const adminToken = `hla_${randomBytes(16).toString('hex')}`;
+  const env = {
+    ANTHROPIC_WEBHOOK_SIGNING_KEY: signingKey,
+    HOOKLINE_ADMIN_TOKEN: adminToken,
+    HOOKLINE_MASTER_KEY: randomBytes(32).toString('hex'),
+    HOOKLINE_DATA_DIR: database.dataDir,
+    HOOKLINE_DATABASE_URL: database.databaseUrl,
+    HOOKLINE_POSTGRES_SCHEMA: database.postgresSchema,
+    HOOKLINE_LOG_LEVEL: 'error',
+    HOOKLINE_ROLE: 'both',
+    HOOKLINE_POLL_INTERVAL_MS: '100',
+    // A killed process's leases run out 2 s (timeout) + 1 s after its last claim.
+    HOOKLINE_LEASE_MARGIN_MS: '1000',
+    HOOKLINE_ALLOW_NETWORKS: '127.0.0.0/8', // the SSRF guard would refuse the loopback receiver
+  };
+  return { env, signingKey, adminToken };
+}
+
 describe.skipIf(!postgres)('scale-out on PostgreSQL', () => {
   const variant = postgres as NonNullable<typeof postgres>;
   afterAll(() => variant.cleanup());
@@ -32,23 +54,7 @@ describe.skipIf(!postgres)('scale-out on PostgreSQL', () => {
   it(`three processes share ${EVENTS} events; one is SIGKILLed; no delivery is lost or attempted twice at once`, {
     timeout: 180_000,
   }, async () => {
-    const database = variant.fresh();
-    const signingKey = `whsec_${randomBytes(32).toString('base64')}`;
-    const adminToken = `hla_${randomBytes(16).toString('hex')}`;
-    const env = {
-      ANTHROPIC_WEBHOOK_SIGNING_KEY: signingKey,
-      HOOKLINE_ADMIN_TOKEN: adminToken,
-      HOOKLINE_MASTER_KEY: randomBytes(32).toString('hex'),
-      HOOKLINE_DATA_DIR: database.dataDir,
-      HOOKLINE_DATABASE_URL: database.databaseUrl,
-      HOOKLINE_POSTGRES_SCHEMA: database.postgresSchema,
-      HOOKLINE_LOG_LEVEL: 'error',
-      HOOKLINE_ROLE: 'both',
-      HOOKLINE_POLL_INTERVAL_MS: '100',
-      // The killed process's leases run out 2 s (timeout) + 1 s after its last claim.
-      HOOKLINE_LEASE_MARGIN_MS: '1000',
-      HOOKLINE_ALLOW_NETWORKS: '127.0.0.0/8', // the SSRF guard would refuse the loopback receiver
-    };
+    const { env, signingKey, adminToken } = processSetup(variant);
     const receiver = await new AttemptRecorder(5).start();
     const processes: RelayProcess[] = [];
     try {
@@ -138,6 +144,57 @@ describe.skipIf(!postgres)('scale-out on PostgreSQL', () => {
       );
 
       for (const relay of processes.filter((p) => p !== killed)) expect(await relay.kill('SIGTERM')).toBe(0);
+    } finally {
+      for (const relay of processes) await relay.kill('SIGKILL').catch(() => undefined);
+      await receiver.stop();
+    }
+  });
+
+  it('processes share the rate_per_second of a destination: together they stay within one bucket', {
+    timeout: 60_000,
+  }, async () => {
+    const RATE = 10; // per second; the burst is one second's worth
+    const EVENTS_SENT = 40;
+    const { env, signingKey, adminToken } = processSetup(variant);
+    const receiver = await new AttemptRecorder(0).start();
+    const processes: RelayProcess[] = [];
+    try {
+      for (let i = 0; i < 2; i++) processes.push(await startRelayProcess(env));
+      const [first, second] = processes as [RelayProcess, RelayProcess];
+      const created = await fetch(`${first.url}/v1/destinations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: receiver.url('/rated'), rate_per_second: RATE }),
+      });
+      expect(created.status).toBe(201);
+      // Half the events through each process, so both have deliveries to claim at once.
+      for (let i = 0; i < EVENTS_SENT; i++) {
+        const delivery = createTestDelivery({ type: 'session.status_idled', key: signingKey });
+        const target = i % 2 === 0 ? first : second;
+        const response = await fetch(`${target.url}/ingest/anthropic`, {
+          method: 'POST',
+          headers: delivery.headers,
+          body: delivery.body,
+        });
+        expect(response.status).toBe(200);
+      }
+      const giveUp = Date.now() + 30_000;
+      while (receiver.attempts.length < EVENTS_SENT && Date.now() < giveUp) await pause(50);
+      expect(receiver.attempts).toHaveLength(EVENTS_SENT);
+
+      // One bucket allows at most RATE (the burst) plus RATE per second after the first start;
+      // two buckets of their own would have let 2 × RATE through at once and taken half the time.
+      const arrivals = receiver.attempts.map((a) => a.arrivedAt).sort((a, b) => a - b);
+      const start = arrivals[0] as number;
+      arrivals.forEach((at, index) => {
+        const allowed = RATE + (RATE * (at - start)) / 1000 + 1; // +1: timer and network jitter
+        expect(index + 1, `${index + 1} starts within ${Math.round(at - start)} ms`).toBeLessThanOrEqual(allowed);
+      });
+      const span = (arrivals.at(-1) as number) - start;
+      expect(span).toBeGreaterThanOrEqual(((EVENTS_SENT - RATE - 1) / RATE) * 1000);
+      // And the rate is used, not starved by the processes waiting on each other.
+      expect(span).toBeLessThan(((EVENTS_SENT - RATE) / RATE) * 1000 * 2);
+      for (const relay of processes) expect(await relay.kill('SIGTERM')).toBe(0);
     } finally {
       for (const relay of processes) await relay.kill('SIGKILL').catch(() => undefined);
       await receiver.stop();

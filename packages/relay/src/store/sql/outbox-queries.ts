@@ -1,5 +1,6 @@
 // The outbox's read side: the dispatcher claims, completes and releases deliveries under
 // leases (ingest-queries.ts writes them). PostgreSQL's claim adds FOR UPDATE SKIP LOCKED.
+import { LANE_DEFAULTS, RATE_EPSILON_MS } from '../../lanes/defaults.js';
 import { DESTINATION_COLUMNS, toDelivery, toDestination, toEvent } from '../row-mappers.js';
 import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
 import type { ClaimedDelivery, ClaimOptions, CompleteAttempt, DestinationRow, EventRow } from '../types.js';
@@ -137,10 +138,26 @@ function perDestination(values: ReadonlyMap<string, number> | undefined, fallbac
 }
 
 /**
+ * Tokens a destination's shared bucket holds at `now` (the first parameter), at most its burst:
+ * the same GCRA arithmetic as lanes/token-bucket.ts, on `r.rate_tat` (the theoretical arrival
+ * time, epoch ms; null for a bucket never used) with one token every 1000 / rate_per_second ms
+ * and room for a burst of one second's worth (at least 1). Parameters: now, now.
+ */
+const TOKENS_HELD = `CAST(LEAST(GREATEST(1, CEIL(t.rate_per_second * ${LANE_DEFAULTS.burstSeconds})),
+  GREATEST(0, FLOOR(((GREATEST(1, CEIL(t.rate_per_second * ${LANE_DEFAULTS.burstSeconds})) - 1) * (1000.0 / t.rate_per_second)
+    + ${RATE_EPSILON_MS} - (GREATEST(COALESCE(r.rate_tat, CAST(? AS DOUBLE PRECISION)), CAST(? AS DOUBLE PRECISION))
+    - CAST(? AS DOUBLE PRECISION))) / (1000.0 / t.rate_per_second)) + 1)) AS BIGINT)`;
+
+/**
  * PostgreSQL: one statement, one round trip and one commit. A LATERAL sub-select per enabled
  * destination takes at most its lane's limit, locking with SKIP LOCKED (a window function
  * cannot be combined with FOR UPDATE; a LATERAL LIMIT can read the destination's row), and the
  * claimed rows come back joined with their event and destination.
+ *
+ * `rate_per_second` holds across processes: the statement first locks the rated destinations
+ * (id order, FOR NO KEY UPDATE, which ingest's foreign-key checks do not wait for), takes at most
+ * the tokens their shared bucket holds, and moves the bucket by what it claimed. Claimers queue
+ * on that lock only when a rated destination exists, and only for one statement.
  */
 async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   await assignSequences(db);
@@ -157,12 +174,17 @@ async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<C
     limitParams.push(options.limit); // the caps' fallback
     limit = `GREATEST(0, LEAST(CAST(? AS BIGINT), COALESCE(t.max_in_flight, CAST(? AS BIGINT)) * CAST(? AS BIGINT) - ${inFlight}, ${cap}))`;
   }
-  const params = [...dueParams, ...limitParams, ...excluded, options.limit, ...leaseParams(options)];
+  limit = `LEAST(${limit}, CASE WHEN r.id IS NULL THEN CAST(? AS BIGINT) ELSE ${TOKENS_HELD} END)`;
+  limitParams.push(options.limit, options.now, options.now, options.now);
+  const now = options.now;
+  const params = [...dueParams, ...limitParams, ...excluded, options.limit, ...leaseParams(options), now, now];
   const eventColumns = EVENT_COLUMNS.map((c) => `e.${c} AS ${EVENT_PREFIX}${c}`).join(', ');
   const destinationColumns = DESTINATION_COLUMNS.map((c) => `t.${c} AS ${DESTINATION_PREFIX}${c}`).join(', ');
   const rows = await db.query(
-    `WITH picked AS (
-       SELECT c.id FROM destinations t CROSS JOIN LATERAL (
+    `WITH rated AS (
+       SELECT id, rate_tat FROM destinations WHERE rate_per_second IS NOT NULL AND enabled = 1 ORDER BY id FOR NO KEY UPDATE
+     ), picked AS (
+       SELECT c.id FROM destinations t LEFT JOIN rated r ON r.id = t.id CROSS JOIN LATERAL (
          SELECT l.id, l.next_attempt_at, row_number() OVER (ORDER BY l.next_attempt_at) AS turn FROM (
            SELECT d.id, d.next_attempt_at FROM deliveries d WHERE d.destination_id = t.id AND ${DUE_OF_DESTINATION}
            ORDER BY d.next_attempt_at LIMIT ${limit} ${db.lockClause}
@@ -175,6 +197,12 @@ async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<C
          lease_until = CAST(? AS BIGINT) + COALESCE(t.timeout_ms, CAST(? AS BIGINT)) + CAST(? AS BIGINT)
        FROM picked, destinations t WHERE deliveries.id = picked.id AND t.id = deliveries.destination_id
        RETURNING deliveries.*
+     ), charged AS (
+       UPDATE destinations t
+          SET rate_tat = GREATEST(COALESCE(r.rate_tat, CAST(? AS DOUBLE PRECISION)), CAST(? AS DOUBLE PRECISION))
+                         + taken.n * (1000.0 / t.rate_per_second)
+         FROM rated r, (SELECT destination_id, COUNT(*) AS n FROM claimed GROUP BY destination_id) taken
+        WHERE t.id = r.id AND taken.destination_id = r.id
      )
      SELECT claimed.*, ${eventColumns}, ${destinationColumns}
        FROM claimed JOIN events e ON e.id = claimed.event_row_id JOIN destinations t ON t.id = claimed.destination_id
