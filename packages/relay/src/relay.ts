@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import { RelayConfigError } from './config/load-config.js';
-import { defaultConfig, type RelayConfig } from './config/relay-config.js';
+import { defaultConfig, type RelayConfig, usesStoreThread } from './config/relay-config.js';
 import { type Credentials, checkSigningKey, resolveCredentials } from './credentials.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher/dispatcher.js';
@@ -91,7 +91,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       dataDir: config.dataDir,
       postgresSchema: config.postgresSchema,
       sqliteSynchronous: config.sqliteSynchronous,
-      thread: config.storeThread,
+      thread: usesStoreThread(config),
     }));
   if (store.kind === 'sqlite') {
     // Embedded mode has one process per data directory, so a lease left by a killed process is

@@ -31,6 +31,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'toleranceSeconds', env: 'HOOKLINE_TOLERANCE_SECONDS', kind: 'number' },
   { key: 'destinationTimeoutMs', env: 'HOOKLINE_DESTINATION_TIMEOUT_MS', kind: 'number' },
   { key: 'connectTimeoutMs', env: 'HOOKLINE_CONNECT_TIMEOUT_MS', kind: 'number' },
+  { key: 'keepAliveTimeoutMs', env: 'HOOKLINE_KEEP_ALIVE_TIMEOUT_MS', kind: 'number' },
   { key: 'leaseMarginMs', env: 'HOOKLINE_LEASE_MARGIN_MS', kind: 'number' },
   { key: 'secretRotationGraceMs', env: 'HOOKLINE_SECRET_ROTATION_GRACE_MS', kind: 'number' },
   { key: 'responseBodyLimitBytes', env: 'HOOKLINE_RESPONSE_BODY_LIMIT_BYTES', kind: 'number' },

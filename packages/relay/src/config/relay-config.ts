@@ -20,6 +20,8 @@ export interface RelayConfig {
   toleranceSeconds: number;
   destinationTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Idle keep-alive connections to the relay's HTTP server close after this (`HOOKLINE_KEEP_ALIVE_TIMEOUT_MS`). */
+  keepAliveTimeoutMs: number;
   leaseMarginMs: number;
   secretRotationGraceMs: number;
   responseBodyLimitBytes: number;
@@ -30,8 +32,8 @@ export interface RelayConfig {
   shutdownTimeoutMs: number;
   idempotencyTtlMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
-  /** Database work in a worker thread (`HOOKLINE_STORE_THREAD`, default true). */
-  storeThread: boolean;
+  /** Database work in a worker thread (`HOOKLINE_STORE_THREAD`); unset: see {@link usesStoreThread}. */
+  storeThread: boolean | undefined;
   logLevel: string;
   /** `api` (HTTP only), `worker` (delivery, replay, retention; health and metrics only), or `both`. */
   role: RelayRole;
@@ -66,6 +68,7 @@ export function defaultConfig(): RelayConfig {
     toleranceSeconds: DEFAULTS.toleranceSeconds,
     destinationTimeoutMs: DEFAULTS.destinationTimeoutMs,
     connectTimeoutMs: DEFAULTS.connectTimeoutMs,
+    keepAliveTimeoutMs: DEFAULTS.keepAliveTimeoutMs,
     leaseMarginMs: DEFAULTS.leaseMarginMs,
     secretRotationGraceMs: DEFAULTS.secretRotationGraceMs,
     responseBodyLimitBytes: DEFAULTS.responseBodyLimitBytes,
@@ -88,4 +91,9 @@ export function defaultConfig(): RelayConfig {
     autoDisableAfterMs: DEFAULTS.autoDisableAfterMs,
     allowNetworks: DEFAULTS.allowNetworks,
   };
+}
+
+/** Whether the store runs in a worker thread: as configured, else for SQLite only (DEFAULTS.storeThread says why). */
+export function usesStoreThread(config: Pick<RelayConfig, 'storeThread' | 'databaseUrl'>): boolean {
+  return config.storeThread ?? !config.databaseUrl;
 }

@@ -93,7 +93,7 @@ export function createRelayServer(relay: RelayContext, adminToken: string): Serv
     send(req, res, await match.route.handle(request, relay));
   };
 
-  return createServer({ requestTimeout: 60_000 }, (req, res) => {
+  return createServer({ requestTimeout: 60_000, keepAliveTimeout: relay.config.keepAliveTimeoutMs }, (req, res) => {
     const matched: Matched = {};
     handle(req, res, matched).catch((error: unknown) => {
       const log = matched.path && matched.params ? routeLogFields(matched.path, matched.params) : {};

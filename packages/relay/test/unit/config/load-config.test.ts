@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, RelayConfigError } from '../../../src/config/load-config.js';
+import { usesStoreThread } from '../../../src/config/relay-config.js';
 
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
@@ -10,6 +11,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 8787,
       host: '127.0.0.1',
+      keepAliveTimeoutMs: 65_000,
       dataDir: './data',
       databaseUrl: undefined,
       maxBodyBytes: 262144,
@@ -33,7 +35,7 @@ describe('loadConfig', () => {
   });
 
   it('reads a true/false setting from the environment and the config file', () => {
-    expect(loadConfig([], {}).config.storeThread).toBe(true);
+    expect(loadConfig([], {}).config.storeThread).toBeUndefined();
     expect(loadConfig([], { HOOKLINE_STORE_THREAD: 'false' }).config.storeThread).toBe(false);
     expect(loadConfig([], { HOOKLINE_STORE_THREAD: ' Off ' }).config.storeThread).toBe(false);
     expect(loadConfig([], { HOOKLINE_STORE_THREAD: '1' }).config.storeThread).toBe(true);
@@ -54,5 +56,18 @@ describe('loadConfig', () => {
     const file = join(dir, 'relay.json');
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     expect(() => loadConfig(['--config', file], {})).toThrow(/Unknown setting "prot"/);
+  });
+
+  it('runs the store in a thread for SQLite and not for PostgreSQL unless HOOKLINE_STORE_THREAD says otherwise', () => {
+    const sqlite = loadConfig([], {}).config;
+    const postgres = loadConfig([], { HOOKLINE_DATABASE_URL: 'postgres://x/y' }).config;
+    expect(usesStoreThread(sqlite)).toBe(true);
+    expect(usesStoreThread(postgres)).toBe(false);
+    expect(usesStoreThread(loadConfig([], { HOOKLINE_STORE_THREAD: 'false' }).config)).toBe(false);
+    expect(
+      usesStoreThread(
+        loadConfig([], { HOOKLINE_DATABASE_URL: 'postgres://x/y', HOOKLINE_STORE_THREAD: 'true' }).config,
+      ),
+    ).toBe(true);
   });
 });
