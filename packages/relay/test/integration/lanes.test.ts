@@ -122,42 +122,6 @@ describe.each(variants)('lanes on $name', (variant) => {
     }
   });
 
-  it.runIf(variant.name === 'postgres')(
-    'relays sharing one PostgreSQL database share rate_per_second: together they start no more than it allows',
-    async () => {
-      // Each relay's own bucket would let it start 2 per second, 4 between them; the bucket
-      // stored with the destination holds them to 2 per second together.
-      const database = variant.fresh();
-      const clockStart = Date.now();
-      const config = { shutdownTimeoutMs: 100 };
-      const one = await startHarness(variant, { database, clockStart, config });
-      const two = await startHarness(variant, { database, clockStart, config });
-      try {
-        receiver.clock = one.clock;
-        const sourceKey = await one.source('platform');
-        const path = `/shared-rate-${variant.name}`;
-        receiver.behave(path, { kind: 'ok' });
-        const dest = await destination(one, path, { rate_per_second: 2 });
-        for (let i = 0; i < 8; i++) await one.ingest('platform', sourceKey, 'session.status_idled');
-
-        for (let second = 1; second <= 3; second++) {
-          await Promise.all([one.relay.dispatcher.drain(), two.relay.dispatcher.drain()]);
-          await Promise.all([one.relay.dispatcher.drain(), two.relay.dispatcher.drain()]);
-          expect(receiver.at(path)).toHaveLength(2 * second);
-          const deliveries = (await one.api('GET', `/v1/deliveries?destination_id=${dest.id}`)).body.data as {
-            status: string;
-            attempt_count: number;
-          }[];
-          expect(deliveries.filter((d) => d.status === 'pending').every((d) => d.attempt_count === 0)).toBe(true);
-          one.clock.advance(1_000);
-          two.clock.advance(1_000);
-        }
-      } finally {
-        await Promise.all([one.stop(), two.stop()]);
-      }
-    },
-  );
-
   it('claims only what the lanes admit: nothing claimed is handed back unattempted', async () => {
     // The claim used to take the 50 oldest due deliveries and release every one a lane refused
     // (~800 release transactions per 1,000 claims); now each destination's free slots bound it.

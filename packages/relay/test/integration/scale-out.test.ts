@@ -1,7 +1,8 @@
 // Scale-out on PostgreSQL: three relay processes on one database share ingress and delivery;
 // one is SIGKILLed midway. Every accepted event reaches every matching destination (and none
 // reaches a destination whose filter excludes it), and the receivers' timing proves that no two
-// attempts of one delivery were ever in flight at once. Also: the api and worker roles.
+// attempts of one delivery were ever in flight at once. Also: the api and worker roles, and a
+// rate_per_second that several relays share.
 import { randomBytes } from 'node:crypto';
 import { startRelay } from '@hookline/relay';
 import { createTestDelivery } from '@hookline/webhooks/testing';
@@ -10,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { databaseVariants } from '../helpers/databases.js';
 import { AttemptRecorder, type RelayProcess, startRelayProcess } from '../helpers/multi-process.js';
 import { TestReceiver } from '../helpers/receiver.js';
+import { startHarness } from '../helpers/relay-harness.js';
 
 const postgres = (await databaseVariants('scale_out')).find((v) => v.name === 'postgres');
 const EVENTS = 5_000;
@@ -146,6 +148,44 @@ describe.skipIf(!postgres)('scale-out on PostgreSQL', () => {
       for (const relay of processes.filter((p) => p !== killed)) expect(await relay.kill('SIGTERM')).toBe(0);
     } finally {
       for (const relay of processes) await relay.kill('SIGKILL').catch(() => undefined);
+      await receiver.stop();
+    }
+  });
+
+  it('relays on one database share rate_per_second: together they start no more than it allows', async () => {
+    // Each relay's own bucket would let it start 2 per second, 4 between them; the bucket
+    // stored with the destination holds them to 2 per second together. Test clocks, so each
+    // "second" is exact.
+    const database = variant.fresh();
+    const clockStart = Date.now();
+    const config = { shutdownTimeoutMs: 100 };
+    const one = await startHarness(variant, { database, clockStart, config });
+    const two = await startHarness(variant, { database, clockStart, config });
+    const receiver = await new TestReceiver(one.clock).start();
+    try {
+      const sourceKey = await one.source('platform');
+      receiver.behave('/rated', { kind: 'ok' });
+      const created = await one.api('POST', '/v1/destinations', { url: receiver.url('/rated'), rate_per_second: 2 });
+      expect(created.status).toBe(201);
+      receiver.trust('/rated', 'current', created.body.secret);
+      for (let i = 0; i < 8; i++) await one.ingest('platform', sourceKey, 'session.status_idled');
+
+      for (let second = 1; second <= 3; second++) {
+        // Twice: a relay whose first claim found the bucket empty has nothing left to start.
+        await Promise.all([one.relay.dispatcher.drain(), two.relay.dispatcher.drain()]);
+        await Promise.all([one.relay.dispatcher.drain(), two.relay.dispatcher.drain()]);
+        expect(receiver.at('/rated')).toHaveLength(2 * second);
+        const deliveries = (await one.api('GET', `/v1/deliveries?destination_id=${created.body.id}`)).body.data as {
+          status: string;
+          attempt_count: number;
+        }[];
+        // The ones still waiting were parked by the bucket, not attempted.
+        expect(deliveries.filter((d) => d.status === 'pending').every((d) => d.attempt_count === 0)).toBe(true);
+        one.clock.advance(1_000);
+        two.clock.advance(1_000);
+      }
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
       await receiver.stop();
     }
   });
