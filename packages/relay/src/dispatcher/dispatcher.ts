@@ -196,8 +196,9 @@ export class Dispatcher {
     if (room <= 0) return 0;
     // Destinations whose breaker is open, whose lane is full or whose bucket is empty stay
     // unclaimed: their deliveries are parked without spending retry attempts. The others are
-    // claimed only up to what their lane admits (READY_DEPTH times its max_in_flight less what it holds, see #ready; never beyond
-    // its tokens or a half-open probe), so a claim hands (almost) nothing back.
+    // claimed only up to what their lane admits (READY_DEPTH times its max_in_flight less what
+    // it holds, see #ready; never beyond its tokens or a half-open probe), so a claim hands
+    // (almost) nothing back.
     const limits = this.#lanes.claimLimits();
     const held = new Map(limits.inFlight);
     const caps = new Map(limits.caps);

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
-import { RATE_EPSILON_MS as EPSILON_MS, LANE_DEFAULTS } from './defaults.js';
+import { LANE_DEFAULTS, RATE_EPSILON_MS } from './defaults.js';
 
 /** Options of {@link TokenBucket}. */
 export interface TokenBucketOptions {
@@ -47,8 +47,8 @@ export class TokenBucket {
     const tat = Math.max(this.#tat, now);
     // The epsilon absorbs float rounding; retryAt uses the same one, so it is exactly the first
     // whole millisecond at which the answer turns to yes (a dispatcher never wakes too early or late).
-    if (tat - now <= this.#tolerance + EPSILON_MS) return { allowed: true };
-    return { allowed: false, retryAt: Math.ceil(tat - this.#tolerance - EPSILON_MS) };
+    if (tat - now <= this.#tolerance + RATE_EPSILON_MS) return { allowed: true };
+    return { allowed: false, retryAt: Math.ceil(tat - this.#tolerance - RATE_EPSILON_MS) };
   }
 
   /** How many tokens could be taken one after another now (0 when none). */
@@ -57,7 +57,7 @@ export class TokenBucket {
     // rounds differently at the boundary); at most `burst` steps.
     let tat = Math.max(this.#tat, now);
     let count = 0;
-    while (count < this.burst && tat - now <= this.#tolerance + EPSILON_MS) {
+    while (count < this.burst && tat - now <= this.#tolerance + RATE_EPSILON_MS) {
       count++;
       tat += this.#interval;
     }

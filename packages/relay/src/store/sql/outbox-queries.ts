@@ -138,15 +138,18 @@ function perDestination(values: ReadonlyMap<string, number> | undefined, fallbac
 }
 
 /**
- * Tokens a destination's shared bucket holds at `now` (the first parameter), at most its burst:
- * the same GCRA arithmetic as lanes/token-bucket.ts, on `r.rate_tat` (the theoretical arrival
- * time, epoch ms; null for a bucket never used) with one token every 1000 / rate_per_second ms
- * and room for a burst of one second's worth (at least 1). Parameters: now, now.
+ * The rated destinations' shared buckets, locked (id order, FOR NO KEY UPDATE, which ingest's
+ * foreign-key checks do not wait for) and read in the same terms as lanes/token-bucket.ts: `tat`
+ * is the GCRA theoretical arrival time (epoch ms) brought up to now (a bucket never used starts
+ * at now), one token every `step` ms, `burst` one second's worth (at least 1). Parameters: now, now.
  */
-const TOKENS_HELD = `CAST(LEAST(GREATEST(1, CEIL(t.rate_per_second * ${LANE_DEFAULTS.burstSeconds})),
-  GREATEST(0, FLOOR(((GREATEST(1, CEIL(t.rate_per_second * ${LANE_DEFAULTS.burstSeconds})) - 1) * (1000.0 / t.rate_per_second)
-    + ${RATE_EPSILON_MS} - (GREATEST(COALESCE(r.rate_tat, CAST(? AS DOUBLE PRECISION)), CAST(? AS DOUBLE PRECISION))
-    - CAST(? AS DOUBLE PRECISION))) / (1000.0 / t.rate_per_second)) + 1)) AS BIGINT)`;
+const RATED_BUCKETS = `SELECT id, GREATEST(COALESCE(rate_tat, CAST(? AS DOUBLE PRECISION)), CAST(? AS DOUBLE PRECISION)) AS tat,
+         1000.0 / rate_per_second AS step, GREATEST(1, CEIL(rate_per_second * ${LANE_DEFAULTS.burstSeconds})) AS burst
+    FROM destinations WHERE rate_per_second IS NOT NULL AND enabled = 1 ORDER BY id FOR NO KEY UPDATE`;
+
+/** Tokens the bucket `r` (a row of RATED_BUCKETS) holds at now, at most its burst. Parameter: now. */
+const TOKENS_HELD = `CAST(LEAST(r.burst,
+  GREATEST(0, FLOOR(((r.burst - 1) * r.step + ${RATE_EPSILON_MS} - (r.tat - CAST(? AS DOUBLE PRECISION))) / r.step) + 1)) AS BIGINT)`;
 
 /**
  * PostgreSQL: one statement, one round trip and one commit. A LATERAL sub-select per enabled
@@ -155,9 +158,9 @@ const TOKENS_HELD = `CAST(LEAST(GREATEST(1, CEIL(t.rate_per_second * ${LANE_DEFA
  * claimed rows come back joined with their event and destination.
  *
  * `rate_per_second` holds across processes: the statement first locks the rated destinations
- * (id order, FOR NO KEY UPDATE, which ingest's foreign-key checks do not wait for), takes at most
- * the tokens their shared bucket holds, and moves the bucket by what it claimed. Claimers queue
- * on that lock only when a rated destination exists, and only for one statement.
+ * (RATED_BUCKETS), takes at most the tokens their shared bucket holds, and moves the bucket by
+ * what it claimed. Claimers queue on that lock only when a rated destination exists, and only
+ * for one statement.
  */
 async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   await assignSequences(db);
@@ -175,15 +178,20 @@ async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<C
     limit = `GREATEST(0, LEAST(CAST(? AS BIGINT), COALESCE(t.max_in_flight, CAST(? AS BIGINT)) * CAST(? AS BIGINT) - ${inFlight}, ${cap}))`;
   }
   limit = `LEAST(${limit}, CASE WHEN r.id IS NULL THEN CAST(? AS BIGINT) ELSE ${TOKENS_HELD} END)`;
-  limitParams.push(options.limit, options.now, options.now, options.now);
-  const now = options.now;
-  const params = [...dueParams, ...limitParams, ...excluded, options.limit, ...leaseParams(options), now, now];
+  limitParams.push(options.limit, options.now);
+  const params = [
+    options.now,
+    options.now,
+    ...dueParams,
+    ...limitParams,
+    ...excluded,
+    options.limit,
+    ...leaseParams(options),
+  ];
   const eventColumns = EVENT_COLUMNS.map((c) => `e.${c} AS ${EVENT_PREFIX}${c}`).join(', ');
   const destinationColumns = DESTINATION_COLUMNS.map((c) => `t.${c} AS ${DESTINATION_PREFIX}${c}`).join(', ');
   const rows = await db.query(
-    `WITH rated AS (
-       SELECT id, rate_tat FROM destinations WHERE rate_per_second IS NOT NULL AND enabled = 1 ORDER BY id FOR NO KEY UPDATE
-     ), picked AS (
+    `WITH rated AS (${RATED_BUCKETS}), picked AS (
        SELECT c.id FROM destinations t LEFT JOIN rated r ON r.id = t.id CROSS JOIN LATERAL (
          SELECT l.id, l.next_attempt_at, row_number() OVER (ORDER BY l.next_attempt_at) AS turn FROM (
            SELECT d.id, d.next_attempt_at FROM deliveries d WHERE d.destination_id = t.id AND ${DUE_OF_DESTINATION}
@@ -199,8 +207,7 @@ async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<C
        RETURNING deliveries.*
      ), charged AS (
        UPDATE destinations t
-          SET rate_tat = GREATEST(COALESCE(r.rate_tat, CAST(? AS DOUBLE PRECISION)), CAST(? AS DOUBLE PRECISION))
-                         + taken.n * (1000.0 / t.rate_per_second)
+          SET rate_tat = r.tat + taken.n * r.step
          FROM rated r, (SELECT destination_id, COUNT(*) AS n FROM claimed GROUP BY destination_id) taken
         WHERE t.id = r.id AND taken.destination_id = r.id
      )
