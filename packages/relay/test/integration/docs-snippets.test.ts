@@ -1,5 +1,6 @@
 // The TypeScript snippets in docs/relay.md and the package README compile against the built
-// package, and the embedding example runs: documentation that was never compiled rots.
+// package, the embedding example runs, and the configuration reference matches the settings the
+// relay reads (with its relay.json example loaded): documentation that was never run rots.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig, SETTINGS } from '../../src/config/load-config.js';
+import { usesStoreThread } from '../../src/config/relay-config.js';
 
 const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
 const DOCS = [join(PACKAGE, '../../docs/relay.md'), join(PACKAGE, 'README.md')];
@@ -55,5 +58,32 @@ describe('documentation snippets', () => {
       env: { ...process.env, HOOKLINE_LOG_LEVEL: 'silent' },
     });
     expect(stdout.trim()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+});
+
+describe('the configuration reference in docs/relay.md', () => {
+  const doc = readFileSync(DOCS[0] as string, 'utf8');
+  const section = doc.slice(doc.indexOf('## Configuration reference'), doc.indexOf('## Embedding'));
+
+  it('lists every setting with its variable, and nothing the relay does not read', () => {
+    const rows = [...section.matchAll(/^\| `(\w+)` +\| (.*?) +\|/gm)].map((m) => ({
+      key: m[1] as string,
+      sources: m[2] as string,
+    }));
+    expect(rows.map((r) => r.key).sort()).toEqual(SETTINGS.map((s) => s.key).sort());
+    for (const setting of SETTINGS) {
+      expect(rows.find((r) => r.key === setting.key)?.sources, setting.key).toContain(`\`${setting.env}\``);
+    }
+  });
+
+  it('its relay.json example loads', () => {
+    const [example] = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+    expect(example).toBeDefined();
+    mkdirSync(WORK, { recursive: true });
+    const path = join(WORK, 'relay.json');
+    writeFileSync(path, example as string);
+    const { config } = loadConfig(['--config', path], {});
+    expect(config).toMatchObject({ role: 'worker', keepAliveTimeoutMs: 125_000, storeThread: false });
+    expect(usesStoreThread(config)).toBe(false);
   });
 });
