@@ -11,6 +11,8 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, SETTINGS } from '../../src/config/load-config.js';
 import { usesStoreThread } from '../../src/config/relay-config.js';
+import { type DatabaseVariant, databaseVariants } from '../helpers/databases.js';
+import { startHarness } from '../helpers/relay-harness.js';
 
 const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
 const DOCS = [join(PACKAGE, '../../docs/relay.md'), join(PACKAGE, 'README.md')];
@@ -21,8 +23,9 @@ function snippets(file: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
 }
 
+afterAll(() => rmSync(WORK, { recursive: true, force: true }));
+
 describe('documentation snippets', () => {
-  afterAll(() => rmSync(WORK, { recursive: true, force: true }));
 
   it('type-check against the built package', () => {
     mkdirSync(WORK, { recursive: true });
@@ -85,5 +88,24 @@ describe('the configuration reference in docs/relay.md', () => {
     const { config } = loadConfig(['--config', path], {});
     expect(config).toMatchObject({ role: 'worker', keepAliveTimeoutMs: 125_000, storeThread: false });
     expect(usesStoreThread(config)).toBe(false);
+  });
+});
+
+describe('the lanes example in docs/relay.md', () => {
+  it('creates the destination it describes', async () => {
+    const doc = readFileSync(DOCS[0] as string, 'utf8');
+    const section = doc.slice(doc.indexOf('## Lanes, circuit breaker and auto-disable'));
+    const body = /-d '(\{[^']*"rate_per_second"[^']*\})'/.exec(section)?.[1];
+    expect(body).toBeDefined();
+    const [sqlite] = await databaseVariants('docs_lanes');
+    const h = await startHarness(sqlite as DatabaseVariant);
+    try {
+      const created = await h.api('POST', '/v1/destinations', body);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ rate_per_second: 5, max_in_flight: 5 });
+    } finally {
+      await h.stop();
+      await sqlite?.cleanup();
+    }
   });
 });
