@@ -26,7 +26,6 @@ function snippets(file: string): string[] {
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
 
 describe('documentation snippets', () => {
-
   it('type-check against the built package', () => {
     mkdirSync(WORK, { recursive: true });
     const files = DOCS.flatMap((doc) => snippets(doc)).map((code, index) => {
