@@ -152,6 +152,15 @@ const TOKENS_HELD = `CAST(LEAST(r.burst,
   GREATEST(0, FLOOR(((r.burst - 1) * r.step + ${RATE_EPSILON_MS} - (r.tat - CAST(? AS DOUBLE PRECISION))) / r.step) + 1)) AS BIGINT)`;
 
 /**
+ * Makes the claim's commit not wait for the disk: the PostgreSQL form of the `durable: false`
+ * that SQLite's claim transaction has (sql-driver.ts says why losing one is harmless). The
+ * statement is its own transaction, so `true` (local) scopes it to this one commit. Waiting
+ * made every claim queue for a WAL flush behind ingest's and attempt results' (about 12 ms a
+ * claim at 1000 events/s, 9 ms without; measured 2026-12-05).
+ */
+const ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true) IS NOT NULL";
+
+/**
  * PostgreSQL: one statement, one round trip and one commit. A LATERAL sub-select per enabled
  * destination takes at most its lane's limit, locking with SKIP LOCKED (a window function
  * cannot be combined with FOR UPDATE; a LATERAL LIMIT can read the destination's row), and the
@@ -198,7 +207,7 @@ async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<C
            ORDER BY d.next_attempt_at LIMIT ${limit} ${db.lockClause}
          ) l
        ) c
-       WHERE t.enabled = 1 ${excluded.length > 0 ? `AND t.id NOT IN (${placeholders(excluded.length)})` : ''}
+       WHERE t.enabled = 1 AND ${ASYNC_COMMIT} ${excluded.length > 0 ? `AND t.id NOT IN (${placeholders(excluded.length)})` : ''}
        ORDER BY c.turn, c.next_attempt_at LIMIT CAST(? AS BIGINT)
      ), claimed AS (
        UPDATE deliveries SET lease_owner = ?,

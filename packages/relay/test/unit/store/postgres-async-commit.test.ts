@@ -1,0 +1,92 @@
+// PostgreSQL: a claim and its numbering commit without waiting for the WAL flush (the
+// `durable: false` of SQLite's claim transaction), and only that commit: the setting must not
+// stay on the pooled connection for the ingests and attempt results that follow, which are
+// acknowledged as durable.
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IngestBatcher } from '../../../src/store/ingest-batcher.js';
+import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
+import { claimDue } from '../../../src/store/sql/outbox-queries.js';
+import type { SqlDriver, SqlExecutor } from '../../../src/store/sql-driver.js';
+import { databaseVariants } from '../../helpers/databases.js';
+
+const postgres = (await databaseVariants('async-commit')).filter((variant) => variant.name === 'postgres');
+const NOW = 1_000_000;
+
+/** A driver whose every statement runs in the caller's open transaction `tx`. */
+function inTransaction(db: SqlDriver, tx: SqlExecutor, onQuery: (sql: string) => Promise<void>): SqlDriver {
+  return {
+    kind: db.kind,
+    lockClause: db.lockClause,
+    query: async (sql, params) => {
+      const rows = await tx.query(sql, params);
+      await onQuery(sql);
+      return rows;
+    },
+    transaction: (fn) => fn(tx),
+    migrate: () => db.migrate(),
+    close: () => db.close(),
+  };
+}
+
+const setting = async (executor: SqlExecutor) =>
+  String((await executor.query('SHOW synchronous_commit'))[0]?.synchronous_commit);
+
+describe.skipIf(postgres.length === 0).each(postgres)('Async commit of claims on $name', (variant) => {
+  let db: PostgresDriver;
+  beforeEach(async () => {
+    const config = variant.fresh();
+    // One connection: what a statement leaves on it, the next statement sees.
+    db = new PostgresDriver({
+      connectionString: config.databaseUrl ?? '',
+      schema: config.postgresSchema ?? '',
+      maxConnections: 1,
+    });
+    await db.migrate();
+    await db.query(
+      `INSERT INTO destinations (id, url, sealed_secret, headers, event_types, enabled, created_at, updated_at)
+         VALUES ('dst_all', 'http://127.0.0.1:1/', 'x', '{}', '[]', 1, 0, 0)`,
+    );
+    await new IngestBatcher(db, { maxInFlight: 1 }).submit({
+      id: 'evt_1',
+      eventId: 'whe_1',
+      sourceName: 'platform',
+      type: 'session.status_idled',
+      resourceId: 'sesn_1',
+      createdAt: 1,
+      receivedAt: 2,
+      body: Buffer.from('{}'),
+    });
+  });
+  afterEach(() => db.close());
+  afterAll(() => variant.cleanup());
+
+  const options = { now: NOW, limit: 10, owner: 'wrk_test', leaseMarginMs: 1_000, defaultTimeoutMs: 1_000 };
+
+  it('numbers deliveries in a transaction that commits asynchronously', async () => {
+    expect(await setting(db)).toBe('on');
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT assign_delivery_sequences()');
+      expect(await setting(tx)).toBe('off');
+    });
+    const [numbered] = await db.query('SELECT sequence FROM deliveries');
+    expect(numbered?.sequence).toBe(1);
+  });
+
+  it('claims in a statement that commits asynchronously, numbering aside', async () => {
+    await db.transaction(async (tx) => {
+      // Numbering sets the same; undo it, so what is left after the claim is the claim's own doing.
+      const claiming = inTransaction(db, tx, async (sql) => {
+        if (sql.includes('assign_delivery_sequences')) await tx.query('SET LOCAL synchronous_commit = on');
+      });
+      const claimed = await claimDue(claiming, options);
+      expect(claimed.map((item) => item.delivery.id)).toHaveLength(1);
+      expect(await setting(tx)).toBe('off');
+    });
+  });
+
+  it('leaves the connection durable for the statements after a claim', async () => {
+    const claimed = await claimDue(db, options);
+    expect(claimed).toHaveLength(1);
+    expect(await setting(db)).toBe('on');
+  });
+});
