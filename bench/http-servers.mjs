@@ -65,18 +65,23 @@ if (name) {
   });
   // CPU accounting, robust on a shared machine where req/s is not: SIGUSR2 starts the window
   // (after the warm-up), SIGTERM prints this process's CPU time and requests served in it.
+  // The wall time of the window too: CPU over wall time says whether this server's core was the
+  // bottleneck (near 100 %) or the load generator was.
   let served = 0;
   let cpuStart = process.cpuUsage();
+  let wallStart = process.hrtime.bigint();
   server.on('request', () => {
     served++;
   });
   process.on('SIGUSR2', () => {
     served = 0;
     cpuStart = process.cpuUsage();
+    wallStart = process.hrtime.bigint();
   });
   process.on('SIGTERM', () => {
     const cpu = process.cpuUsage(cpuStart);
-    process.stdout.write(`${JSON.stringify({ cpuUs: cpu.user + cpu.system, served })}\n`);
+    const wallUs = Number((process.hrtime.bigint() - wallStart) / 1000n);
+    process.stdout.write(`${JSON.stringify({ cpuUs: cpu.user + cpu.system, wallUs, served })}\n`);
     server.close(() => process.exit(0));
     server.closeAllConnections();
   });
