@@ -35,6 +35,7 @@ const ms = (n) =>
       : '–';
 const pct = (n) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${(n * 100).toFixed(0)} %` : '–');
 const met = (ok) => (ok ? 'met' : '**not met**');
+const cpu = (run) => `${int(run.cpuUsPerDelivery?.relay)} / ${int(run.cpuUsPerDelivery?.database)}`;
 
 /** Tables and verdicts from `{ floor, runs: [{ kind, ingress, burst, paced, isolation }] }`. */
 export function renderResults({ floor, runs, settings }) {
@@ -51,11 +52,11 @@ export function renderResults({ floor, runs, settings }) {
     ...ingressRows,
   ].join('\n');
   const e2e = [
-    `| database | burst: deliveries/s | burst: events accepted/s | at ${settings.rate}/s: p50 ms | at ${settings.rate}/s: p99 ms | at ${settings.rate}/s: deliveries/s | of offered | one destination hanging: p99 ms | p99 change |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| database | burst: deliveries/s | burst: events accepted/s | burst: CPU µs/delivery, relay / PostgreSQL | at ${settings.rate}/s: p50 ms | at ${settings.rate}/s: p99 ms | at ${settings.rate}/s: deliveries/s | of offered | one destination hanging: p99 ms | p99 change |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...runs.map(
       (r) =>
-        `| ${r.kind} | ${int(r.burst.perSecond)} | ${int(r.burst.offeredPerSecond)} | ${ms(r.paced.p50)} | ${ms(r.paced.p99)} | ${int(r.paced.perSecond)} | ${((r.paced.perSecond / (settings.rate * (r.paced.expected / settings.events))) * 100).toFixed(0)} % | ${ms(r.isolation.p99)} | ${pct(r.isolation.p99 / r.paced.p99 - 1)} |`,
+        `| ${r.kind} | ${int(r.burst.perSecond)} | ${int(r.burst.offeredPerSecond)} | ${cpu(r.burst)} | ${ms(r.paced.p50)} | ${ms(r.paced.p99)} | ${int(r.paced.perSecond)} | ${((r.paced.perSecond / (settings.rate * (r.paced.expected / settings.events))) * 100).toFixed(0)} % | ${ms(r.isolation.p99)} | ${pct(r.isolation.p99 / r.paced.p99 - 1)} |`,
     ),
   ].join('\n');
   const verdicts = runs.flatMap((r) => {
@@ -75,7 +76,7 @@ export function renderResults({ floor, runs, settings }) {
   const list = (values, format) => (values ?? []).map(format).join(' / ');
   const repeats = runs.map(
     (r) =>
-      `${r.kind}: ingress ${list(r.ingress.repeats, int)} events/s; burst ${list(r.burst.repeats, int)} deliveries/s; p99 at ${settings.rate}/s ${list(r.paced.repeats, ms)} ms; with one destination hanging ${list(r.isolation.repeats, ms)} ms`,
+      `${r.kind}: ingress ${list(r.ingress.repeats, int)} events/s; burst ${list(r.burst.repeats, int)} deliveries/s (CPU µs/delivery, relay / PostgreSQL: ${list(r.burst.cpuRepeats, (c) => cpu({ cpuUsPerDelivery: c }))}); p99 at ${settings.rate}/s ${list(r.paced.repeats, ms)} ms; with one destination hanging ${list(r.isolation.repeats, ms)} ms`,
   );
   const problems = runs.flatMap((r) =>
     ['burst', 'paced', 'isolation'].flatMap((name) => {
@@ -132,7 +133,11 @@ loopback; PostgreSQL runs on the same machine too. No core pinning.
   first arrival of each event at each destination). *Of offered* is the delivery rate over
   the rate the events ask for (${settings.rate}/s × 2): below 100 % the relay fell behind. A run that has not delivered everything
   ${settings.waitSeconds} s after its last event was accepted is reported as incomplete, the missing
-  deliveries counting as infinitely late.
+  deliveries counting as infinitely late. *CPU µs/delivery* is the user + system time, per
+  delivery, that the relay process (all its threads) and PostgreSQL (every server process,
+  including backends that exited) used from the first event sent to the last delivery's
+  arrival: steadier than the rates when the machine is shared, as it counts work, not how much
+  of a core the work got.
 - **Isolation**: the same run at ${settings.rate}/s with a fourth destination that takes every
   event and never answers (the relay's default 15 s timeout fires, then its circuit breaker
   opens); the p99 is over the three

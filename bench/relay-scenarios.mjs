@@ -1,6 +1,7 @@
 // The three measurements of `npm run bench:relay`, each on a fresh database and a fresh relay
 // process: ingress (against the floor), end to end, and end to end with a hanging destination.
 import { createTestDelivery } from '@hookline/webhooks/testing';
+import { postgresCpuMs } from './relay-cpu.mjs';
 import { configureRelay, DESTINATIONS, expectedArrivals, HANGING, signedEvent } from './relay-events.mjs';
 import { ingressLoad, postOnce, sendEvents } from './relay-load.mjs';
 import { freshDatabase, startFloor, startRelay } from './relay-processes.mjs';
@@ -109,10 +110,18 @@ export async function measureEndToEnd({
       await waitForArrivals(receiver, expectedArrivals(warm, DESTINATIONS), timeoutMs);
     }
     await receiver.collect(); // start from nothing
+    const databaseCpu = kind === 'postgres' ? postgresCpuMs : () => undefined;
+    const cpuBefore = { relay: relay.cpuMs(), database: databaseCpu() };
     const sent = await sendEvents(relay.url, events, rate ? { rate } : {});
     const complete = await waitForArrivals(receiver, expected, timeoutMs);
+    const cpuAfter = { relay: relay.cpuMs(), database: databaseCpu() };
     const arrivals = await receiver.collect();
     const total = Object.values(expected).reduce((a, b) => a + b, 0);
+    // CPU per expected delivery over the measured phase (the warm-up excluded), in µs.
+    const perDelivery = (name) =>
+      cpuBefore[name] !== undefined && cpuAfter[name] !== undefined
+        ? ((cpuAfter[name] - cpuBefore[name]) * 1000) / total
+        : undefined;
     const summary = summarizeDeliveries({ ...sent, arrivals, expected: total, ignorePaths: [HANGING.path] });
     let hanging;
     if (hang) {
@@ -131,6 +140,7 @@ export async function measureEndToEnd({
       complete,
       refused: sent.refused,
       offeredPerSecond: count / sent.sendSeconds,
+      cpuUsPerDelivery: { relay: perDelivery('relay'), database: perDelivery('database') },
       hanging,
       log: relay.log(),
     };

@@ -86,7 +86,10 @@ try {
       isolationRuns.push(isolation);
     });
     const ingress = medianRun(ingressRuns, (r) => r.rps, 'higher');
-    const burst = medianRun(burstRuns, (r) => r.perSecond, 'higher');
+    const burst = {
+      ...medianRun(burstRuns, (r) => r.perSecond, 'higher'),
+      cpuRepeats: burstRuns.map((r) => r.cpuUsPerDelivery),
+    };
     const paced = medianRun(pacedRuns, (r) => r.p99, 'lower');
     const isolation = medianRun(isolationRuns, (r) => r.p99, 'lower');
     for (const [name, run] of Object.entries({ burst, paced, isolation })) {
