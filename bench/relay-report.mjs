@@ -69,7 +69,12 @@ export function renderResults({ floor, runs, settings }) {
     lines.push(
       `${r.kind}: end to end ≥ ${int(TARGETS.deliveriesPerSecond)} deliveries/s: ${int(r.burst.perSecond)} — ${met(r.burst.perSecond >= TARGETS.deliveriesPerSecond)}`,
       `${r.kind}: p99 ≤ ${TARGETS.pacedP99Ms} ms at ${settings.rate} events/s: ${ms(r.paced.p99)} ms — ${met(r.paced.p99 <= TARGETS.pacedP99Ms)}`,
-      `${r.kind}: a hanging destination changes the others' p99 by < ${TARGETS.isolationChange * 100} %: ${pct(r.isolation.p99 / r.paced.p99 - 1)} — ${met(Math.abs(r.isolation.p99 / r.paced.p99 - 1) < TARGETS.isolationChange)}`,
+      `${r.kind}: a hanging destination changes the others' p99 by < ${TARGETS.isolationChange * 100} %: ${pct(r.isolation.p99 / r.paced.p99 - 1)} — ${
+        // Two runs that both fall behind differ by how far behind, not by isolation.
+        r.paced.p99 <= TARGETS.pacedP99Ms
+          ? met(Math.abs(r.isolation.p99 / r.paced.p99 - 1) < TARGETS.isolationChange)
+          : '**not judged**: the run without a hanging destination already missed its own p99 target'
+      }`,
     );
     return lines;
   });
