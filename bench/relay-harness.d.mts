@@ -25,6 +25,8 @@ export interface Receiver {
   stop(): Promise<void>;
 }
 export declare function startReceiver(): Promise<Receiver>;
+/** CPU ms used so far by this machine's PostgreSQL server processes; undefined without /proc or a local server. */
+export declare function postgresCpuMs(): number | undefined;
 export declare function findPostgres(): Promise<{ url: string | undefined; version?: string; reason?: string }>;
 
 export interface IngressResult {
@@ -52,6 +54,8 @@ export interface EndToEndResult extends DeliverySummary {
   complete: boolean;
   refused: number;
   offeredPerSecond: number;
+  /** User + system CPU per expected delivery (µs) over the measured phase; undefined without /proc. */
+  cpuUsPerDelivery: { relay: number | undefined; database: number | undefined };
   hanging: { queueDepth: number | undefined; oldestDueAgeSeconds: number | undefined } | undefined;
   log: { warnings: number; tail: string[] };
 }

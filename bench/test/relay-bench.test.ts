@@ -4,9 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESTINATIONS,
+  type EndToEndResult,
   expectedArrivals,
   measureEndToEnd,
   measureIngress,
+  postgresCpuMs,
   type Receiver,
   renderResults,
   renderSection,
@@ -44,6 +46,28 @@ describe('bench:relay statistics', () => {
   });
 });
 
+describe('bench:relay verdicts', () => {
+  const settings = { events: 10, rate: 1000, seconds: 1, connections: 2, waitSeconds: 20 };
+  const ingress = { rps: 5000, total: 5000, p50: 1, p99: 2, non2xx: 0, errors: 0, cpuUsPerRequest: 100 };
+  const run = (p99: number): EndToEndResult => ({
+    ...{ delivered: 20, duplicates: 0, unknown: 0, seconds: 0.01, perSecond: 2000, p50: 1, p99, max: p99 },
+    ...{ expected: 20, complete: true, refused: 0, offeredPerSecond: 1000, hanging: undefined },
+    cpuUsPerDelivery: { relay: 100, database: 100 },
+    log: { warnings: 0, tail: [] },
+  });
+  const verdict = (paced: number, isolation: number) => {
+    const runs = [{ kind: 'postgres', ingress, burst: run(1), paced: run(paced), isolation: run(isolation) }];
+    return renderResults({ floor: ingress, runs, settings }).verdicts.find((line) => line.includes('hanging'));
+  };
+
+  it('judges isolation only when the run without a hanging destination kept to its own p99 target', () => {
+    expect(verdict(100, 110)).toMatch(/\+10 % — met$/);
+    expect(verdict(100, 150)).toMatch(/\+50 % — \*\*not met\*\*$/);
+    // Both seconds behind: the difference measures how far behind, not isolation.
+    expect(verdict(9_000, 10_000)).toMatch(/\+11 % — \*\*not judged\*\*/);
+  });
+});
+
 describe('bench:relay on a handful of events', () => {
   let receiver: Receiver;
   beforeAll(async () => {
@@ -66,6 +90,8 @@ describe('bench:relay on a handful of events', () => {
     expect(run.p99).toBeLessThan(Number.POSITIVE_INFINITY);
     // Every event also went to the hanging destination, where the relay's gauge sees it queued.
     expect(run.hanging?.queueDepth).toBe(8);
+    if (process.platform === 'linux') expect(run.cpuUsPerDelivery.relay).toBeGreaterThan(0);
+    expect(run.cpuUsPerDelivery.database).toBeUndefined(); // SQLite runs inside the relay
 
     const settings = { events: 8, rate: 100, seconds: 1, connections: 2, waitSeconds: 20 };
     const runs = [{ kind: 'sqlite', ingress, burst: run, paced: run, isolation: run }];
@@ -93,6 +119,8 @@ describe('bench:relay on a handful of events', () => {
         timeoutMs: 20_000,
       });
       expect(run).toMatchObject({ complete: true, expected: 8, delivered: 8, refused: 0 });
+      // PostgreSQL's own CPU, where its server processes are on this machine to be read.
+      if (postgresCpuMs() !== undefined) expect(run.cpuUsPerDelivery.database).toBeGreaterThan(0);
     },
   );
 });
