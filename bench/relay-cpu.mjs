@@ -1,5 +1,5 @@
 // CPU time of the processes that do the relay's work, for figures steadier than rates on a
-// shared machine: the relay process (cpuMsOf in relay-processes.mjs) and PostgreSQL's.
+// shared machine: a process of the bench's own (the relay, the floor) and PostgreSQL's.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** utime, stime, cutime, cstime (ms) and the parent pid of a process, from /proc/<pid>/stat. */
@@ -15,6 +15,16 @@ function stat(pid) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time (user + system, all threads, ms) process `pid` has used so far; undefined without
+ * /proc. CPU per request is steadier than requests per second on a shared machine: it does not
+ * count the time the process waited for a core.
+ */
+export function cpuMsOf(pid) {
+  const own = stat(pid)?.own;
+  return Number.isFinite(own) ? own : undefined;
 }
 
 /**

@@ -3,11 +3,12 @@
 
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { cpuMsOf } from './relay-cpu.mjs';
 
 const here = (file) => new URL(file, import.meta.url).pathname;
 
@@ -32,23 +33,6 @@ export async function findPostgres() {
     return { url: undefined, reason: `${url}: ${error.message}` };
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-/**
- * CPU time (user + system, ms) a child process has used so far, from /proc (Linux); undefined
- * elsewhere. CPU per request is steadier than requests per second on a shared machine: it does
- * not count the time the process waited for a core.
- */
-export function cpuMsOf(pid) {
-  try {
-    // Fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name, in
-    // clock ticks: 100 per second on Linux (USER_HZ).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks * 10 : undefined;
-  } catch {
-    return undefined;
   }
 }
 
