@@ -169,6 +169,10 @@ CREATE INDEX IF NOT EXISTS deliveries_destination_due ON deliveries (destination
     // flush of its own: on PostgreSQL at 1000 events/s numbering took about 20 ms a call, most of
     // it queued behind the flushes of ingest and attempt results (measured 2026-12-05).
     types.postgres ? assignSequencesFunction({ asyncCommit: true }) : 'SELECT 1',
+    // 8: the claim numbers the deliveries it takes, in the same write (sequence-queries.ts), so
+    // nothing looks for unnumbered rows any more. PostgreSQL keeps assign_delivery_sequences():
+    // a process of the previous version, still running during a rolling upgrade, calls it.
+    'DROP INDEX IF EXISTS deliveries_unsequenced',
   ];
 }
 

@@ -21,12 +21,12 @@ export interface SqlDriver extends SqlExecutor {
   /** Appended to the claim sub-select: PostgreSQL's `FOR UPDATE SKIP LOCKED`; nothing on SQLite. */
   readonly lockClause: string;
   /**
-   * Runs `fn` in a transaction. `durable: false` marks one whose loss in a power cut is harmless
-   * (the dispatcher's claim: leases are freed at start, and numbering repeats identically), so a
-   * driver may commit it without waiting for the disk; anything committed durably after it makes
-   * it durable too, since the log is written in order. PostgreSQL's claim and numbering are
-   * single statements rather than transactions, and set this themselves (ASYNC_COMMIT in
-   * sql/outbox-queries.ts, migration 7).
+   * Runs `fn` in a transaction. `durable: false` marks one whose loss in a power cut costs at
+   * most a repeated attempt (the dispatcher's claim: leases are freed at start, and the numbers it
+   * drew are drawn again; docs/relay.md), so a driver may commit it without waiting for the disk;
+   * anything committed durably after it makes it durable too, since the log is written in order.
+   * PostgreSQL's claim sets this itself, inside its statements (ASYNC_COMMIT in
+   * sql/outbox-queries.ts).
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Creates or upgrades the schema. */

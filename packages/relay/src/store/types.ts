@@ -80,7 +80,7 @@ export interface DeliveryRow {
   createdAt: number;
   updatedAt: number;
   deliveredAt: number | null;
-  /** Per-destination, gap-free number assigned at creation (the `hookline-sequence` header); null for rows older than it. */
+  /** Per-destination, gap-free number drawn when first claimed (the `hookline-sequence` header); null until then. */
   sequence?: number | null;
   /** Set for `per_resource` destinations: `data.id`, plus `session_thread_id` when present. */
   orderingKey?: string | null;

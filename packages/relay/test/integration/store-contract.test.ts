@@ -214,6 +214,36 @@ describe.each(cases)('Store on $label', ({ variant, thread }) => {
     }
   });
 
+  it('numbers deliveries when first claimed, in arrival order, and keeps each number', async () => {
+    await store.insertDestination(destination('dst_a'));
+    // Stored out of arrival order: the number follows arrival (created_at), not insertion.
+    for (const n of [3, 1, 2, 4]) await store.ingest({ ...event(n), receivedAt: T0 + n });
+    const numbers = (claimed: Awaited<ReturnType<typeof claim>>) =>
+      Object.fromEntries(claimed.map((c) => [c.event.id, c.delivery.sequence]));
+    // Due at arrival, so at T0 + 2 only events 1 and 2 are due.
+    expect(numbers(await claim(store, 'w1', T0 + 2))).toEqual({ evt_00000001: 1, evt_00000002: 2 });
+    // Leases expired: a re-claim keeps 1 and 2 and numbers the rest after them.
+    const later = T0 + 10_000;
+    expect(numbers(await claim(store, 'w2', later))).toEqual({
+      evt_00000001: 1,
+      evt_00000002: 2,
+      evt_00000003: 3,
+      evt_00000004: 4,
+    });
+    // A manual retry of a delivery no claim has taken yet draws the next number as well.
+    await store.ingest({ ...event(5), receivedAt: later });
+    const [fresh] = (await store.listDeliveries({ eventRowId: 'evt_00000005', limit: 1 })).items;
+    expect(fresh?.sequence ?? null).toBeNull();
+    const one = await store.claimOne(fresh?.id as string, {
+      now: later,
+      owner: 'w3',
+      leaseMarginMs: 500,
+      defaultTimeoutMs: 1_000,
+    });
+    expect(one?.delivery.sequence).toBe(5);
+    expect((await store.getDelivery(fresh?.id as string))?.sequence).toBe(5);
+  });
+
   it('numbers a destination 1..N without gaps or repeats while ingest and claims run concurrently', async () => {
     await store.insertDestination(destination('dst_seq'));
     const extra = variant.name === 'postgres' ? await Promise.all([openStore(config), openStore(config)]) : [];
@@ -235,6 +265,41 @@ describe.each(cases)('Store on $label', ({ variant, thread }) => {
       // Claims hold leases, so later rounds take only new deliveries; pick up the rest.
       for (let round = 8; claimed.length < 8 * 5 * stores.length && round < 40; round++) await claimAll(round);
       expect(claimed.sort((a, b) => a - b)).toEqual(Array.from({ length: 8 * 5 * stores.length }, (_, i) => i + 1));
+    } finally {
+      await Promise.all(extra.map((s) => s.close()));
+    }
+  });
+  it('never deadlocks or repeats a number while claimers, ingest and a destination delete overlap', async () => {
+    const ids = ['dst_p1', 'dst_p2', 'dst_p3', 'dst_p4'];
+    for (const id of ids) {
+      // One rated destination: its bucket is read and moved by the same claims.
+      await store.insertDestination({ ...destination(id), ...(id === 'dst_p2' ? { ratePerSecond: 1_000_000 } : {}) });
+    }
+    const extra = variant.name === 'postgres' ? await Promise.all([openStore(config), openStore(config)]) : [];
+    try {
+      const stores = [store, ...extra];
+      const numbers = new Map<string, number[]>(ids.map((id) => [id, []]));
+      const claimRound = async (round: number) => {
+        const batches = await Promise.all(
+          [...stores, ...stores].map((s, i) => claim(s, `x${round}w${i}`, T0 + round, 3)),
+        );
+        for (const c of batches.flat()) numbers.get(c.destination.id)?.push(Number(c.delivery.sequence));
+      };
+      for (let round = 0; round < 12; round++) {
+        await Promise.all([
+          ...stores.map((s, i) =>
+            Promise.all(Array.from({ length: 4 }, (_, k) => s.ingest(event(5000 + round * 100 + i * 10 + k)))),
+          ),
+          claimRound(round),
+          round === 6 ? store.deleteDestination('dst_p4') : Promise.resolve(true),
+        ]);
+      }
+      for (const id of ids.slice(0, 3)) {
+        const seen = numbers.get(id) as number[];
+        expect(seen.length).toBeGreaterThan(0);
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(Math.max(...seen)).toBe(seen.length); // claims hold leases: each number once, 1..n
+      }
     } finally {
       await Promise.all(extra.map((s) => s.close()));
     }

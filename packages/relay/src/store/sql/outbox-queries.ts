@@ -5,17 +5,18 @@ import { DESTINATION_COLUMNS, toDelivery, toDestination, toEvent } from '../row-
 import type { SqlDriver, SqlExecutor, SqlRow } from '../sql-driver.js';
 import type { ClaimedDelivery, ClaimOptions, CompleteAttempt, DestinationRow, EventRow } from '../types.js';
 import { placeholders } from './query-helpers.js';
-import { assignSequences, assignSequencesIn } from './sequence-queries.js';
+import { FRESH_NUMBERS, numberClaimedIn } from './sequence-queries.js';
 
 // With ordering, only the head of each key is claimable: no older pending delivery (by the
-// event's created_at, ties by arrival = sequence) may exist for the same destination and key,
+// event's created_at, ties by arrival: the delivery's created_at, then id) may exist for the same destination and key,
 // and none of the key may be in flight (a late-arriving older event must not run alongside the
 // head already out). The head stays pending while in flight and while it waits for a retry, so
 // a key goes one at a time and a failing head holds back only its own key. One parameter: now.
 const HEAD_OF_KEY = `(d.ordering_key IS NULL OR NOT EXISTS (
   SELECT 1 FROM deliveries p WHERE p.destination_id = d.destination_id AND p.ordering_key = d.ordering_key
     AND p.status = 'pending'
-    AND (p.event_created_at < d.event_created_at OR (p.event_created_at = d.event_created_at AND p.sequence < d.sequence)
+    AND (p.event_created_at < d.event_created_at
+      OR (p.event_created_at = d.event_created_at AND (p.created_at < d.created_at OR (p.created_at = d.created_at AND p.id < d.id)))
       OR p.lease_until > ?)))`;
 
 async function hydrate(tx: SqlExecutor, rows: SqlRow[]): Promise<ClaimedDelivery[]> {
@@ -49,9 +50,9 @@ function leaseParams(options: ClaimOptions): unknown[] {
   return [options.owner, options.now, options.defaultTimeoutMs, options.leaseMarginMs];
 }
 
-// The due, numbered, unleased heads of one destination (`d.destination_id` fixed by the caller),
+// The due, unleased heads of one destination (`d.destination_id` fixed by the caller),
 // oldest due first; served by deliveries_destination_due. Parameters: now, now, now (HEAD_OF_KEY).
-const DUE_OF_DESTINATION = `d.status = 'pending' AND d.sequence IS NOT NULL AND d.next_attempt_at <= ?
+const DUE_OF_DESTINATION = `d.status = 'pending' AND d.next_attempt_at <= ?
   AND (d.lease_until IS NULL OR d.lease_until <= ?) AND ${HEAD_OF_KEY}`;
 
 /** How many of a destination's deliveries a claim may take: its lane's free slots and caps. */
@@ -71,7 +72,7 @@ const FAIR_ORDER = 'turn, next_attempt_at'; // PostgreSQL's claim spells it out:
 /**
  * Leases due deliveries, at most `limit`, in turns across destinations (each one's oldest due
  * first), and per destination at most what its lane admits (`options.lanes`), so the dispatcher never claims what it must hand back.
- * Deliveries still without a `hookline-sequence` are numbered first.
+ * Deliveries still without a `hookline-sequence` get theirs in the same transaction (sequence-queries.ts).
  */
 export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   if (db.kind === 'postgres') return claimDuePostgres(db, options);
@@ -80,7 +81,6 @@ export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<Cl
   // Not durable: a claim lost in a power cut is harmless (see SqlDriver.transaction).
   return db.transaction(
     async (tx) => {
-      await assignSequencesIn(tx, db.kind);
       const excluded = options.excludeDestinationIds ?? [];
       const targets = (
         await tx.query(
@@ -110,6 +110,7 @@ export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<Cl
           options.limit,
         ],
       );
+      await numberClaimedIn(tx, rows);
       return hydrate(tx, rows);
     },
     { durable: false },
@@ -138,14 +139,46 @@ function perDestination(values: ReadonlyMap<string, number> | undefined, fallbac
 }
 
 /**
- * The rated destinations' shared buckets, locked (id order, FOR NO KEY UPDATE, which ingest's
- * foreign-key checks do not wait for) and read in the same terms as lanes/token-bucket.ts: `tat`
- * is the GCRA theoretical arrival time (epoch ms) brought up to now (a bucket never used starts
- * at now), one token every `step` ms, `burst` one second's worth (at least 1). Parameters: now, now.
+ * PostgreSQL's claim first locks, in id order, every enabled destination it may claim for (not
+ * excluded, with something due): FOR NO KEY UPDATE, which ingest's foreign-key checks do not
+ * wait for. It is the only lock a claimer waits for (deliveries are taken SKIP LOCKED, after it),
+ * so concurrent claimers queue here and never deadlock, and a destination's DELETE, which locks
+ * the destination and then its deliveries, cannot wait for a delivery a claimer holds.
+ *
+ * It is a statement of its own, in the claim's transaction: the claim statement that follows
+ * reads and moves the counters and buckets, and its snapshot, taken after the lock, sees their
+ * latest values. Locking in a CTE of the claim statement itself deadlocked under concurrent
+ * claims: the statement's UPDATE of a destination then starts from the row version of its
+ * older snapshot and queues for that version's tuple lock, which a waiting claimer holds while
+ * it waits for this one. Each row also sets ASYNC_COMMIT. Parameters: now, then the excluded ids.
+ *
+ * "Something due" is the destination's earliest pending due time, read as a scalar sub-select:
+ * one probe of deliveries_destination_due per destination whatever the statistics say. Written
+ * as EXISTS, the planner could turn it into a semi-join over every pending delivery, and with a
+ * deep queue the lock then cost more CPU than the claim (bench, 2026-12-06).
+ */
+function lockDestinations(excluded: number): string {
+  return `SELECT id FROM destinations
+    WHERE enabled = 1 AND ${ASYNC_COMMIT}
+      AND (SELECT d.next_attempt_at FROM deliveries d WHERE d.destination_id = destinations.id AND d.status = 'pending'
+             ORDER BY d.next_attempt_at LIMIT 1) <= ?
+      ${excluded > 0 ? `AND id NOT IN (${placeholders(excluded)})` : ''}
+    ORDER BY id FOR NO KEY UPDATE`;
+}
+
+/** The locked destinations' columns the claim reads (the `locked` CTE). Parameters: their ids. */
+const lockedColumns = (count: number) =>
+  `SELECT id, next_sequence, max_in_flight, timeout_ms, rate_per_second, rate_tat FROM destinations WHERE id IN (${placeholders(count)})`;
+
+/**
+ * The rated destinations' shared buckets, from the locked rows (`locked`), in the same terms as
+ * lanes/token-bucket.ts: `tat` is the GCRA theoretical arrival time (epoch ms) brought up to now
+ * (a bucket never used starts at now), one token every `step` ms, `burst` one second's worth (at
+ * least 1). Parameters: now, now.
  */
 const RATED_BUCKETS = `SELECT id, GREATEST(COALESCE(rate_tat, CAST(? AS DOUBLE PRECISION)), CAST(? AS DOUBLE PRECISION)) AS tat,
          1000.0 / rate_per_second AS step, GREATEST(1, CEIL(rate_per_second * ${LANE_DEFAULTS.burstSeconds})) AS burst
-    FROM destinations WHERE rate_per_second IS NOT NULL AND enabled = 1 ORDER BY id FOR NO KEY UPDATE`;
+    FROM locked WHERE rate_per_second IS NOT NULL`;
 
 /** Tokens the bucket `r` (a row of RATED_BUCKETS) holds at now, at most its burst. Parameter: now. */
 const TOKENS_HELD = `CAST(LEAST(r.burst,
@@ -153,26 +186,27 @@ const TOKENS_HELD = `CAST(LEAST(r.burst,
 
 /**
  * Makes the claim's commit not wait for the disk: the PostgreSQL form of the `durable: false`
- * that SQLite's claim transaction has (sql-driver.ts says why losing one is harmless). The
- * statement is its own transaction, so `true` (local) scopes it to this one commit. Waiting
+ * that SQLite's claim transaction has (sql-driver.ts says why losing one is harmless). `true`
+ * (local) scopes it to the claim's own transaction. Waiting
  * made every claim queue for a WAL flush behind ingest's and attempt results' (about 12 ms a
  * claim at 1000 events/s, 9 ms without; measured 2026-12-05).
  */
 const ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true) IS NOT NULL";
 
 /**
- * PostgreSQL: one statement, one round trip and one commit. A LATERAL sub-select per enabled
- * destination takes at most its lane's limit, locking with SKIP LOCKED (a window function
- * cannot be combined with FOR UPDATE; a LATERAL LIMIT can read the destination's row), and the
- * claimed rows come back joined with their event and destination.
+ * PostgreSQL: a transaction of two statements. The first locks the destinations
+ * (lockDestinations). In the second, a LATERAL sub-select per destination takes at most its
+ * lane's limit, locking with SKIP LOCKED (a window function cannot be combined with FOR UPDATE; a
+ * LATERAL LIMIT can read the destination's row); the claimed rows come back joined with their
+ * event and destination.
  *
- * `rate_per_second` holds across processes: the statement first locks the rated destinations
- * (RATED_BUCKETS), takes at most the tokens their shared bucket holds, and moves the bucket by
- * what it claimed. Claimers queue on that lock only when a rated destination exists, and only
- * for one statement.
+ * The same write that leases a delivery numbers it if it has no `hookline-sequence` yet
+ * (FRESH_NUMBERS: the locked counter plus its rank), and `moved` advances each counter by the
+ * numbers drawn. `rate_per_second` holds across processes the same way: the statement takes at
+ * most the tokens each rated destination's shared bucket holds and moves the bucket by what it
+ * claimed. One UPDATE moves both, since a statement may not update a row twice.
  */
 async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
-  await assignSequences(db);
   if (options.limit <= 0) return [];
   const { lanes } = options;
   const excluded = options.excludeDestinationIds ?? [];
@@ -188,43 +222,52 @@ async function claimDuePostgres(db: SqlDriver, options: ClaimOptions): Promise<C
   }
   limit = `LEAST(${limit}, CASE WHEN r.id IS NULL THEN CAST(? AS BIGINT) ELSE ${TOKENS_HELD} END)`;
   limitParams.push(options.limit, options.now);
-  const params = [
+  const claimParams = (locked: readonly string[]) => [
+    ...locked,
     options.now,
     options.now,
     ...dueParams,
     ...limitParams,
-    ...excluded,
     options.limit,
     ...leaseParams(options),
   ];
   const eventColumns = EVENT_COLUMNS.map((c) => `e.${c} AS ${EVENT_PREFIX}${c}`).join(', ');
   const destinationColumns = DESTINATION_COLUMNS.map((c) => `t.${c} AS ${DESTINATION_PREFIX}${c}`).join(', ');
-  const rows = await db.query(
-    `WITH rated AS (${RATED_BUCKETS}), picked AS (
-       SELECT c.id FROM destinations t LEFT JOIN rated r ON r.id = t.id CROSS JOIN LATERAL (
-         SELECT l.id, l.next_attempt_at, row_number() OVER (ORDER BY l.next_attempt_at) AS turn FROM (
-           SELECT d.id, d.next_attempt_at FROM deliveries d WHERE d.destination_id = t.id AND ${DUE_OF_DESTINATION}
+  const claimSql = (locked: number) =>
+    `WITH locked AS (${lockedColumns(locked)}), rated AS (${RATED_BUCKETS}), picked AS (
+       SELECT c.id, c.destination_id, c.sequence, c.created_at FROM locked t LEFT JOIN rated r ON r.id = t.id CROSS JOIN LATERAL (
+         SELECT l.*, row_number() OVER (ORDER BY l.next_attempt_at) AS turn FROM (
+           SELECT d.id, d.destination_id, d.sequence, d.created_at, d.next_attempt_at FROM deliveries d
+            WHERE d.destination_id = t.id AND ${DUE_OF_DESTINATION}
            ORDER BY d.next_attempt_at LIMIT ${limit} ${db.lockClause}
          ) l
        ) c
-       WHERE t.enabled = 1 AND ${ASYNC_COMMIT} ${excluded.length > 0 ? `AND t.id NOT IN (${placeholders(excluded.length)})` : ''}
        ORDER BY c.turn, c.next_attempt_at LIMIT CAST(? AS BIGINT)
-     ), claimed AS (
+     ), fresh AS (${FRESH_NUMBERS}), claimed AS (
        UPDATE deliveries SET lease_owner = ?,
-         lease_until = CAST(? AS BIGINT) + COALESCE(t.timeout_ms, CAST(? AS BIGINT)) + CAST(? AS BIGINT)
-       FROM picked, destinations t WHERE deliveries.id = picked.id AND t.id = deliveries.destination_id
+         lease_until = CAST(? AS BIGINT) + COALESCE(t.timeout_ms, CAST(? AS BIGINT)) + CAST(? AS BIGINT),
+         sequence = COALESCE(deliveries.sequence, t.next_sequence - 1 + f.rank)
+       FROM picked JOIN locked t ON t.id = picked.destination_id LEFT JOIN fresh f ON f.id = picked.id
+       WHERE deliveries.id = picked.id
        RETURNING deliveries.*
-     ), charged AS (
-       UPDATE destinations t
-          SET rate_tat = r.tat + taken.n * r.step
-         FROM rated r, (SELECT destination_id, COUNT(*) AS n FROM claimed GROUP BY destination_id) taken
-        WHERE t.id = r.id AND taken.destination_id = r.id
+     ), moved AS (
+       UPDATE destinations
+          SET next_sequence = t.next_sequence + taken.numbered,
+              rate_tat = CASE WHEN r.id IS NULL THEN destinations.rate_tat ELSE r.tat + taken.n * r.step END
+         FROM (SELECT destination_id, COUNT(*) AS n, COUNT(*) FILTER (WHERE sequence IS NULL) AS numbered
+                 FROM picked GROUP BY destination_id) taken
+           JOIN locked t ON t.id = taken.destination_id LEFT JOIN rated r ON r.id = taken.destination_id
+        WHERE destinations.id = taken.destination_id AND (taken.numbered > 0 OR r.id IS NOT NULL)
      )
      SELECT claimed.*, ${eventColumns}, ${destinationColumns}
        FROM claimed JOIN events e ON e.id = claimed.event_row_id JOIN destinations t ON t.id = claimed.destination_id
-       ORDER BY claimed.next_attempt_at`,
-    params,
-  );
+       ORDER BY claimed.next_attempt_at`;
+  const rows = await db.transaction(async (tx) => {
+    const locked = (await tx.query(lockDestinations(excluded.length), [options.now, ...excluded])).map((row) =>
+      String(row.id),
+    );
+    return locked.length === 0 ? [] : tx.query(claimSql(locked.length), claimParams(locked));
+  });
   return rows.map((row) => ({
     delivery: toDelivery(row),
     event: toEvent(unprefixed(row, EVENT_PREFIX)),
@@ -237,7 +280,6 @@ export async function claimOne(
   id: string,
   options: Omit<ClaimOptions, 'limit' | 'excludeDestinationIds' | 'lanes'>,
 ): Promise<ClaimedDelivery | null> {
-  await assignSequences(db);
   return db.transaction(async (tx) => {
     const rows = await tx.query(
       `UPDATE deliveries SET lease_owner = ?,
@@ -245,6 +287,7 @@ export async function claimOne(
        WHERE id = ? AND (lease_until IS NULL OR lease_until <= ?) RETURNING *`,
       [options.owner, options.now, options.defaultTimeoutMs, options.leaseMarginMs, id, options.now],
     );
+    await numberClaimedIn(tx, rows);
     const [claimed] = await hydrate(tx, rows);
     return claimed ?? null;
   });

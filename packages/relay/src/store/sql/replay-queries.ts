@@ -177,7 +177,7 @@ interface Candidate {
 
 /** Candidate destinations: the job's one, or all; enabled ones only, as ingress does. */
 async function destinationsFor(tx: SqlExecutor, job: ReplayJobRow): Promise<Candidate[]> {
-  // Ordered by id, as ingress locks the sequence counters, so the two never deadlock.
+  // Ordered by id, the order in which claims lock destinations.
   const rows = job.destinationId
     ? await tx.query('SELECT id, event_types, ordering FROM destinations WHERE enabled = 1 AND id = ?', [
         job.destinationId,
@@ -254,8 +254,8 @@ async function replayNew(tx: SqlExecutor, job: ReplayJobRow, events: BatchEvent[
       counts.enqueued++;
       if (job.dryRun) continue;
       // Through the outbox's own insert: a new row gets its destination's next `hookline-sequence`
-      // and, for a per-resource destination, the event's ordering key and created_at, so a
-      // replayed event takes its place in its resource's order.
+      // when first claimed and, for a per-resource destination, the event's ordering key and
+      // created_at, so a replayed event takes its place in its resource's order.
       await insertDeliveryIn(tx, {
         eventRowId: event.id,
         destinationId: destination.id,
