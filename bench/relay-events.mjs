@@ -1,5 +1,5 @@
 // What `npm run bench:relay` sends: signed platform events of four types, and the three
-// destinations (with filters) they fan out to, plus the fourth of the isolation runs.
+// destinations (with filters) they fan out to, plus the one that hangs in the isolation run.
 import { randomBytes } from 'node:crypto';
 import { matchesEventType } from '@hookline/relay';
 import { createTestDelivery } from '@hookline/webhooks/testing';
@@ -25,13 +25,6 @@ export const DESTINATIONS = [
 
 /** Added for the isolation run: takes every event and never answers (the relay's timeout fires). */
 export const HANGING = { path: '/hang', event_types: [] };
-
-/**
- * Added for the isolation run's baseline: takes every event, as /hang does, and answers. The two
- * runs then differ only in whether the fourth destination hangs, not also in how many
- * deliveries ingest writes per event.
- */
-export const SPARE = { path: '/spare', event_types: [] };
 
 /** A signed delivery of the `index`th event, with a fresh unique id. */
 export function signedEvent(index) {

@@ -6,7 +6,6 @@ export interface BenchDestination {
 }
 export declare const DESTINATIONS: BenchDestination[];
 export declare const HANGING: BenchDestination;
-export declare const SPARE: BenchDestination;
 export declare function signedEvent(index: number): {
   id: string;
   type: string;
@@ -58,8 +57,6 @@ export interface EndToEndResult extends DeliverySummary {
   /** User + system CPU per expected delivery (µs) over the measured phase; undefined without /proc. */
   cpuUsPerDelivery: { relay: number | undefined; database: number | undefined };
   hanging: { queueDepth: number | undefined; oldestDueAgeSeconds: number | undefined } | undefined;
-  /** Deliveries the answering fourth destination received (`spare` runs only). */
-  spareArrivals?: number | undefined;
   log: { warnings: number; tail: string[] };
 }
 export declare function measureFloor(options: { seconds: number; connections: number }): Promise<IngressResult>;
@@ -76,7 +73,6 @@ export declare function measureEndToEnd(options: {
   count: number;
   rate?: number;
   hang?: boolean;
-  spare?: boolean;
   timeoutMs: number;
 }): Promise<EndToEndResult>;
 
@@ -94,8 +90,6 @@ export interface Run {
   ingress: IngressResult;
   burst: EndToEndResult;
   paced: EndToEndResult;
-  /** The isolation baseline: a fourth destination that answers. */
-  isolationBase: EndToEndResult;
   isolation: EndToEndResult;
 }
 export interface Settings {

@@ -2,7 +2,7 @@
 // process: ingress (against the floor), end to end, and end to end with a hanging destination.
 import { createTestDelivery } from '@hookline/webhooks/testing';
 import { postgresCpuMs } from './relay-cpu.mjs';
-import { configureRelay, DESTINATIONS, expectedArrivals, HANGING, SPARE, signedEvent } from './relay-events.mjs';
+import { configureRelay, DESTINATIONS, expectedArrivals, HANGING, signedEvent } from './relay-events.mjs';
 import { ingressLoad, postOnce, sendEvents } from './relay-load.mjs';
 import { freshDatabase, startFloor, startRelay } from './relay-processes.mjs';
 import { summarizeDeliveries } from './relay-stats.mjs';
@@ -78,7 +78,7 @@ function metric(text, name, destinationId) {
 
 /**
  * `count` events (after `warmup` unmeasured ones) through a fresh relay to the receiver's three destinations (and, with `hang`,
- * a fourth that never answers; with `spare`, a fourth that takes the same events and answers), offered at `rate` events/s or as fast as accepted. Waits at
+ * a fourth that never answers), offered at `rate` events/s or as fast as accepted. Waits at
  * most `timeoutMs` after the last event is accepted. Returns the created→delivered summary of
  * the three answering destinations.
  */
@@ -89,12 +89,10 @@ export async function measureEndToEnd({
   count,
   rate,
   hang = false,
-  spare = false,
   timeoutMs,
   warmup = 0,
 }) {
-  const fourth = hang ? [HANGING] : spare ? [SPARE] : [];
-  const destinations = [...DESTINATIONS, ...fourth];
+  const destinations = hang ? [...DESTINATIONS, HANGING] : DESTINATIONS;
   const events = Array.from({ length: count }, (_, i) => signedEvent(i));
   const expected = expectedArrivals(events, DESTINATIONS);
   const database = freshDatabase(kind, postgresUrl);
@@ -124,12 +122,7 @@ export async function measureEndToEnd({
       cpuBefore[name] !== undefined && cpuAfter[name] !== undefined
         ? ((cpuAfter[name] - cpuBefore[name]) * 1000) / total
         : undefined;
-    const summary = summarizeDeliveries({
-      ...sent,
-      arrivals,
-      expected: total,
-      ignorePaths: [HANGING.path, SPARE.path],
-    });
+    const summary = summarizeDeliveries({ ...sent, arrivals, expected: total, ignorePaths: [HANGING.path] });
     let hanging;
     if (hang) {
       // The relay's own view of the stuck destination, from the gauges this bench also exercises.
@@ -149,8 +142,6 @@ export async function measureEndToEnd({
       offeredPerSecond: count / sent.sendSeconds,
       cpuUsPerDelivery: { relay: perDelivery('relay'), database: perDelivery('database') },
       hanging,
-      // How many deliveries the answering fourth destination got (it is not waited for).
-      spareArrivals: spare ? arrivals.filter(([, path]) => path === SPARE.path).length : undefined,
       log: relay.log(),
     };
   } finally {

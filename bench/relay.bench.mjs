@@ -70,11 +70,8 @@ try {
       );
       return run;
     });
-    // Paced, four-answering and hanging runs alternate, so a slow minute of the machine weighs on
-    // all alike. The hanging run is compared with the four-answering one: both write a fourth
-    // delivery per event, so the difference is the hanging alone.
+    // Paced and hanging runs alternate, so a slow minute of the machine weighs on both alike.
     const pacedRuns = [];
-    const isolationBaseRuns = [];
     const isolationRuns = [];
     await repeat(async () => {
       const paced = await measureEndToEnd({ ...base, rate: settings.rate, timeoutMs });
@@ -82,11 +79,6 @@ try {
         `${kind} at ${settings.rate}/s: p50 ${paced.p50} ms, p99 ${paced.p99} ms, ${Math.round(paced.perSecond)} deliveries/s (${paced.delivered}/${paced.expected})`,
       );
       pacedRuns.push(paced);
-      const isolationBase = await measureEndToEnd({ ...base, rate: settings.rate, spare: true, timeoutMs });
-      say(
-        `${kind} four answering: p50 ${isolationBase.p50} ms, p99 ${isolationBase.p99} ms (${isolationBase.delivered}/${isolationBase.expected})`,
-      );
-      isolationBaseRuns.push(isolationBase);
       const isolation = await measureEndToEnd({ ...base, rate: settings.rate, hang: true, timeoutMs });
       say(
         `${kind} one hanging: p50 ${isolation.p50} ms, p99 ${isolation.p99} ms (${isolation.delivered}/${isolation.expected}); hanging queue ${JSON.stringify(isolation.hanging)}`,
@@ -99,12 +91,11 @@ try {
       cpuRepeats: burstRuns.map((r) => r.cpuUsPerDelivery),
     };
     const paced = medianRun(pacedRuns, (r) => r.p99, 'lower');
-    const isolationBase = medianRun(isolationBaseRuns, (r) => r.p99, 'lower');
     const isolation = medianRun(isolationRuns, (r) => r.p99, 'lower');
-    for (const [name, run] of Object.entries({ burst, paced, isolationBase, isolation })) {
+    for (const [name, run] of Object.entries({ burst, paced, isolation })) {
       if (!run.complete) say(`${kind} ${name} incomplete; the relay's last lines:\n${run.log.tail.join('\n')}`);
     }
-    runs.push({ kind, ingress, burst, paced, isolationBase, isolation });
+    runs.push({ kind, ingress, burst, paced, isolation });
   }
 } finally {
   await receiver.stop();
