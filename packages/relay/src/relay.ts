@@ -93,6 +93,13 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       sqliteSynchronous: config.sqliteSynchronous,
       thread: usesStoreThread(config),
     }));
+  // Said once at start, where the operator looks when setting up; the relay runs regardless,
+  // and a check that cannot run (a restricted role) stops nothing either.
+  const warnings = await store.serverWarnings().catch((error: unknown) => {
+    logger.debug({ err: error }, 'could not check the database server settings');
+    return [];
+  });
+  for (const warning of warnings) logger.warn({ code: warning.code }, warning.message);
   if (store.kind === 'sqlite') {
     // Embedded mode has one process per data directory, so a lease left by a killed process is
     // certainly dead: free it now instead of waiting for it to expire.

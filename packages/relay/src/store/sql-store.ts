@@ -9,6 +9,7 @@ import * as metrics from './sql/metrics-queries.js';
 import * as outbox from './sql/outbox-queries.js';
 import * as replay from './sql/replay-queries.js';
 import * as retention from './sql/retention-queries.js';
+import { serverWarnings } from './sql/server-checks.js';
 import * as sources from './sql/sources-queries.js';
 import type { SqlDriver } from './sql-driver.js';
 import type {
@@ -28,6 +29,7 @@ import type {
   IngestResult,
   NewEvent,
   Page,
+  ServerWarning,
   SourceRow,
   Store,
 } from './types.js';
@@ -79,6 +81,10 @@ export class SqlStore implements Store {
 
   releaseAllLeases(): Promise<number> {
     return outbox.releaseAllLeases(this.#db);
+  }
+
+  serverWarnings(): Promise<ServerWarning[]> {
+    return serverWarnings(this.#db);
   }
 
   insertSource(row: SourceRow): Promise<boolean> {

@@ -4,6 +4,12 @@
 import type { ReplayStore } from '../replay/replay-types.js';
 import type { RetentionStore } from '../retention/retention-types.js';
 
+/** Something about the database server the operator should change, as the relay logs it at start. */
+export interface ServerWarning {
+  code: 'autovacuum_off' | 'table_autovacuum_off';
+  message: string;
+}
+
 /** `pending` (waiting or in flight), `delivered` (a 2xx), `failed` (gave up; retryable by hand). */
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
@@ -248,6 +254,8 @@ export interface Store extends ReplayStore, RetentionStore {
   close(): Promise<void>;
   /** Frees every lease; only for a store that one process owns (embedded SQLite) at start-up. */
   releaseAllLeases(): Promise<number>;
+  /** Server settings that will hurt the relay in service (PostgreSQL's autovacuum off); logged at start. */
+  serverWarnings(): Promise<ServerWarning[]>;
 
   insertSource(row: SourceRow): Promise<boolean>;
   getSource(name: string): Promise<SourceRow | null>;
