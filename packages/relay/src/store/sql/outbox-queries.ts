@@ -281,6 +281,16 @@ export async function claimOne(
   options: Omit<ClaimOptions, 'limit' | 'excludeDestinationIds' | 'lanes'>,
 ): Promise<ClaimedDelivery | null> {
   return db.transaction(async (tx) => {
+    if (db.kind === 'postgres') {
+      // The destination first, as the claim and a destination's DELETE take them: leasing the
+      // delivery and then moving its destination's counter could deadlock with a DELETE that
+      // holds the destination and waits for the delivery.
+      await tx.query(
+        `SELECT t.id FROM destinations t JOIN deliveries d ON d.destination_id = t.id WHERE d.id = ?
+          FOR NO KEY UPDATE OF t`,
+        [id],
+      );
+    }
     const rows = await tx.query(
       `UPDATE deliveries SET lease_owner = ?,
          lease_until = CAST(? AS BIGINT) + COALESCE((SELECT timeout_ms FROM destinations WHERE destinations.id = deliveries.destination_id), CAST(? AS BIGINT)) + CAST(? AS BIGINT)
