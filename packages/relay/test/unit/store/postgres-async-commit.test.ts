@@ -3,11 +3,11 @@
 // must not stay on the pooled connection for the ingests and attempt results that follow, which
 // are acknowledged as durable.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IngestBatcher } from '../../../src/store/ingest-batcher.js';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import { claimDue } from '../../../src/store/sql/outbox-queries.js';
 import type { SqlDriver, SqlExecutor } from '../../../src/store/sql-driver.js';
 import { databaseVariants } from '../../helpers/databases.js';
+import { seedOneDelivery } from '../../helpers/one-delivery.js';
 
 const postgres = (await databaseVariants('async-commit')).filter((variant) => variant.name === 'postgres');
 const NOW = 1_000_000;
@@ -38,20 +38,7 @@ describe.skipIf(postgres.length === 0).each(postgres)('Async commit of claims on
       maxConnections: 1,
     });
     await db.migrate();
-    await db.query(
-      `INSERT INTO destinations (id, url, sealed_secret, headers, event_types, enabled, created_at, updated_at)
-         VALUES ('dst_all', 'http://127.0.0.1:1/', 'x', '{}', '[]', 1, 0, 0)`,
-    );
-    await new IngestBatcher(db, { maxInFlight: 1 }).submit({
-      id: 'evt_1',
-      eventId: 'whe_1',
-      sourceName: 'platform',
-      type: 'session.status_idled',
-      resourceId: 'sesn_1',
-      createdAt: 1,
-      receivedAt: 2,
-      body: Buffer.from('{}'),
-    });
+    await seedOneDelivery(db, 'dst_all');
   });
   afterEach(() => db.close());
   afterAll(() => variant.cleanup());

@@ -4,11 +4,11 @@
 // finish: leasing first and locking the destination's counter second deadlocks here every time.
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IngestBatcher } from '../../../src/store/ingest-batcher.js';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import { claimOne } from '../../../src/store/sql/outbox-queries.js';
 import type { SqlDriver, SqlExecutor } from '../../../src/store/sql-driver.js';
 import { databaseVariants } from '../../helpers/databases.js';
+import { seedOneDelivery } from '../../helpers/one-delivery.js';
 
 const postgres = (await databaseVariants('claim-one-lock-order')).filter((variant) => variant.name === 'postgres');
 const NOW = 1_000_000;
@@ -41,20 +41,7 @@ describe.skipIf(postgres.length === 0).each(postgres)('claimOne against a destin
     schema = config.postgresSchema ?? '';
     db = new PostgresDriver({ connectionString: config.databaseUrl ?? '', schema });
     await db.migrate();
-    await db.query(
-      `INSERT INTO destinations (id, url, sealed_secret, headers, event_types, enabled, created_at, updated_at)
-         VALUES ('dst_gone', 'http://127.0.0.1:1/', 'x', '{}', '[]', 1, 0, 0)`,
-    );
-    await new IngestBatcher(db, { maxInFlight: 1 }).submit({
-      id: 'evt_1',
-      eventId: 'whe_1',
-      sourceName: 'platform',
-      type: 'session.status_idled',
-      resourceId: 'sesn_1',
-      createdAt: 1,
-      receivedAt: 2,
-      body: Buffer.from('{}'),
-    });
+    await seedOneDelivery(db, 'dst_gone');
     other = new pg.Client({ connectionString: config.databaseUrl, options: `-c search_path=${schema}` });
     await other.connect();
   });
