@@ -8,10 +8,11 @@ import { placeholders } from './query-helpers.js';
 import { FRESH_NUMBERS, numberClaimedIn } from './sequence-queries.js';
 
 // With ordering, only the head of each key is claimable: no older pending delivery (by the
-// event's created_at, ties by arrival: the delivery's created_at, then id) may exist for the same destination and key,
-// and none of the key may be in flight (a late-arriving older event must not run alongside the
-// head already out). The head stays pending while in flight and while it waits for a retry, so
-// a key goes one at a time and a failing head holds back only its own key. One parameter: now.
+// event's created_at, ties by arrival: the delivery's created_at, then id) may exist for the same
+// destination and key, and none of the key may be in flight (a late-arriving older event must
+// not run alongside the head already out). The head stays pending while in flight and while it
+// waits for a retry, so a key goes one at a time and a failing head holds back only its own key.
+// One parameter: now.
 const HEAD_OF_KEY = `(d.ordering_key IS NULL OR NOT EXISTS (
   SELECT 1 FROM deliveries p WHERE p.destination_id = d.destination_id AND p.ordering_key = d.ordering_key
     AND p.status = 'pending'
@@ -72,7 +73,8 @@ const FAIR_ORDER = 'turn, next_attempt_at'; // PostgreSQL's claim spells it out:
 /**
  * Leases due deliveries, at most `limit`, in turns across destinations (each one's oldest due
  * first), and per destination at most what its lane admits (`options.lanes`), so the dispatcher never claims what it must hand back.
- * Deliveries still without a `hookline-sequence` get theirs in the same transaction (sequence-queries.ts).
+ * Deliveries still without a `hookline-sequence` get theirs in the same transaction
+ * (sequence-queries.ts).
  */
 export async function claimDue(db: SqlDriver, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   if (db.kind === 'postgres') return claimDuePostgres(db, options);

@@ -6,6 +6,7 @@
 // entries, about a third of the database's CPU per delivery (bench, 2026-12-05). Numbering the
 // rows a claim takes, in the claim's own write, costs one counter update per destination.
 import type { SqlExecutor, SqlRow } from '../sql-driver.js';
+import { placeholders } from './query-helpers.js';
 
 /**
  * The PostgreSQL claim's numbering, as a CTE over its `picked` rows (id, destination_id,
@@ -53,7 +54,7 @@ export async function numberClaimedIn(tx: SqlExecutor, rows: SqlRow[]): Promise<
       return 'WHEN ? THEN CAST(? AS BIGINT)';
     });
     await tx.query(
-      `UPDATE deliveries SET sequence = CASE id ${cases.join(' ')} END WHERE id IN (${group.map(() => '?').join(', ')})`,
+      `UPDATE deliveries SET sequence = CASE id ${cases.join(' ')} END WHERE id IN (${placeholders(group.length)})`,
       [...params, ...group.map((row) => row.id)],
     );
   }
