@@ -2,7 +2,9 @@
 // each as a warning: PostgreSQL with autovacuum off, for the server or for one of the tables
 // rewritten for every delivery. SQLite has nothing to check.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { openStore, startRelay } from '@hookline/relay';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -34,6 +36,14 @@ async function startupWarnings(database: ReturnType<(typeof variants)[number]['f
   });
   await relay.stop();
   return lines.filter((line) => line.level === 40);
+}
+
+/** The example log line under `<!-- autovacuum-warning -->` in docs/relay.md. */
+function documentedWarning(): unknown {
+  const doc = readFileSync(fileURLToPath(new URL('../../../../docs/relay.md', import.meta.url)), 'utf8');
+  const block = doc.split('<!-- autovacuum-warning -->')[1]?.match(/```json\n\s*(.*)\n/)?.[1];
+  if (!block) throw new Error('docs/relay.md has no autovacuum-warning example');
+  return JSON.parse(block);
 }
 
 describe.each(sqlite)('Database server warnings on $name', (variant) => {
@@ -75,7 +85,10 @@ describe.skipIf(postgres.length === 0).each(postgres)('Database server warnings 
 
       const logged = await startupWarnings(database);
       expect(logged.map((line) => line.code)).toEqual(warnings.map((w) => w.code));
-      expect(logged.find((line) => line.code === 'table_autovacuum_off')?.msg).toBe(tableWarning?.message);
+      const line = logged.find((l) => l.code === 'table_autovacuum_off');
+      expect(line?.msg).toBe(tableWarning?.message);
+      // docs/relay.md shows this very line.
+      expect(documentedWarning()).toEqual({ level: line?.level, code: line?.code, msg: line?.msg });
 
       await client.query(`ALTER TABLE ${table('deliveries')} RESET (autovacuum_enabled)`);
       await client.query(`ALTER TABLE ${table('attempts')} SET (autovacuum_enabled = true)`);
