@@ -1,5 +1,6 @@
 // One server of `npm run bench:http`, run in its own process: `node http-servers.mjs <target>`.
 // Prints the port it listens on (127.0.0.1 only), then serves until killed.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Webhooks } from '@hookline/webhooks';
@@ -27,6 +28,36 @@ const targets = {
         res.end();
       });
     }),
+
+  /**
+   * The floor for a correct verifier in Node: what a careful user writes with node:crypto alone.
+   * Reads the body, HMAC-SHA256 with the secret decoded once, a constant-time comparison with the
+   * one `v1` signature, JSON.parse. Less than a receiver should do: no timestamp window, no other
+   * signature entries, no validation, no routing, no dedupe.
+   */
+  'floor-verify': () => {
+    const secret = Buffer.from(KEY.slice('whsec_'.length), 'base64');
+    return createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const expected = createHmac('sha256', secret)
+          .update(`${req.headers['webhook-id']}.${req.headers['webhook-timestamp']}.`)
+          .update(body)
+          .digest();
+        const given = Buffer.from(String(req.headers['webhook-signature']).slice(3), 'base64');
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          res.writeHead(400);
+          res.end();
+          return;
+        }
+        JSON.parse(body.toString('utf8'));
+        res.writeHead(204);
+        res.end();
+      });
+    });
+  },
 
   /** Hookline: verify + parse + validate + route + in-memory dedupe, through the shared HTTP core. */
   hookline: () => {
@@ -88,3 +119,5 @@ if (name) {
 }
 
 export const TARGETS = Object.keys(targets);
+/** The servers that check signatures; the floors answer 204 to anything. */
+export const VERIFYING = new Set(['floor-verify', 'hookline', 'express+standardwebhooks']);
