@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { describe, it } from 'vitest';
 
 export interface DatabaseVariant {
   name: 'sqlite' | 'postgres';
@@ -85,4 +86,24 @@ export async function databaseVariants(file: string): Promise<DatabaseVariant[]>
     });
   }
   return variants;
+}
+
+/**
+ * `describe.each` over the PostgreSQL variant only, for files that test nothing on SQLite.
+ * Without PostgreSQL the file still declares its suite, skipped: vitest fails a file that
+ * declares no test at all, and `npm test` must pass on a machine without a database server.
+ */
+export function describeOnPostgres(
+  name: string,
+  variants: readonly DatabaseVariant[],
+  suite: (variant: DatabaseVariant) => void,
+): void {
+  const postgres = variants.filter((variant) => variant.name === 'postgres');
+  if (postgres.length > 0) {
+    describe.each(postgres)(name, suite);
+    return;
+  }
+  describe.skip(name.replace('$name', 'postgres'), () => {
+    it.skip('needs HOOKLINE_TEST_POSTGRES_URL', () => undefined);
+  });
 }

@@ -1,14 +1,14 @@
 // Ingress caches sources. Within a process every change applies at once (ingress.test.ts); with
 // two relay processes on one PostgreSQL database, a change made through one reaches the other
 // once its cached copy is SOURCE_CACHE_TTL_MS old (docs/relay.md, Sources).
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { SOURCE_CACHE_TTL_MS } from '../../src/api/source-cache.js';
-import { databaseVariants } from '../helpers/databases.js';
+import { databaseVariants, describeOnPostgres } from '../helpers/databases.js';
 import { type Harness, startHarness } from '../helpers/relay-harness.js';
 
-const postgres = (await databaseVariants('source-cache')).filter((variant) => variant.name === 'postgres');
+const variants = await databaseVariants('source-cache');
 
-describe.each(postgres)('the source cache across relays on $name', (variant) => {
+describeOnPostgres('the source cache across relays on $name', variants, (variant) => {
   const relays: Harness[] = [];
   afterEach(async () => {
     for (const relay of relays.splice(0)) await relay.stop();

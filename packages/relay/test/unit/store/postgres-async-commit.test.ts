@@ -2,14 +2,14 @@
 // flush (the `durable: false` of SQLite's claim transaction), and only that commit: the setting
 // must not stay on the pooled connection for the ingests and attempt results that follow, which
 // are acknowledged as durable.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import { claimDue } from '../../../src/store/sql/outbox-queries.js';
 import type { SqlDriver, SqlExecutor } from '../../../src/store/sql-driver.js';
-import { databaseVariants } from '../../helpers/databases.js';
+import { databaseVariants, describeOnPostgres } from '../../helpers/databases.js';
 import { seedOneDelivery } from '../../helpers/one-delivery.js';
 
-const postgres = (await databaseVariants('async-commit')).filter((variant) => variant.name === 'postgres');
+const variants = await databaseVariants('async-commit');
 const NOW = 1_000_000;
 
 /** A driver whose every statement runs in the caller's open transaction `tx`. */
@@ -27,7 +27,7 @@ function inTransaction(db: SqlDriver, tx: SqlExecutor): SqlDriver {
 const setting = async (executor: SqlExecutor) =>
   String((await executor.query('SHOW synchronous_commit'))[0]?.synchronous_commit);
 
-describe.skipIf(postgres.length === 0).each(postgres)('Async commit of claims on $name', (variant) => {
+describeOnPostgres('Async commit of claims on $name', variants, (variant) => {
   let db: PostgresDriver;
   beforeEach(async () => {
     const config = variant.fresh();

@@ -3,14 +3,14 @@
 // after it leased the delivery, lets the DELETE start and queue for a lock, then lets claimOne
 // finish: leasing first and locking the destination's counter second deadlocks here every time.
 import pg from 'pg';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import { claimOne } from '../../../src/store/sql/outbox-queries.js';
 import type { SqlDriver, SqlExecutor } from '../../../src/store/sql-driver.js';
-import { databaseVariants } from '../../helpers/databases.js';
+import { databaseVariants, describeOnPostgres } from '../../helpers/databases.js';
 import { seedOneDelivery } from '../../helpers/one-delivery.js';
 
-const postgres = (await databaseVariants('claim-one-lock-order')).filter((variant) => variant.name === 'postgres');
+const variants = await databaseVariants('claim-one-lock-order');
 const NOW = 1_000_000;
 
 /** `db`, with `pause` run inside its transactions right after the statement that leases a delivery. */
@@ -32,7 +32,7 @@ function pausingAfterLease(db: SqlDriver, pause: () => Promise<void>): SqlDriver
   };
 }
 
-describe.skipIf(postgres.length === 0).each(postgres)('claimOne against a destination DELETE on $name', (variant) => {
+describeOnPostgres('claimOne against a destination DELETE on $name', variants, (variant) => {
   let db: PostgresDriver;
   let other: pg.Client;
   let schema: string;
