@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { guarded, type SqlDriver, type SqlExecutor, type SqlRow, type TransactionOptions } from '../sql-driver.js';
+import { openDatabase } from './open-database.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { type SyncFile, WalSync } from './wal-sync.js';
 
@@ -48,7 +49,7 @@ export class SqliteDriver implements SqlDriver {
 
   constructor(options: SqliteOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
-    this.#db = new Database(options.path);
+    this.#db = openDatabase(options.path);
     const wal = this.#db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
     // Without WAL (a filesystem without shared memory) there is no log to flush apart: FULL stays FULL.
     if (wal && options.synchronous === 'FULL') this.#walSync = new WalSync(options.path, options.syncFile);
