@@ -135,13 +135,12 @@ the load generator (pinned to the other core) was, and the req/s columns measure
 A server that is not saturated spends a little more CPU per request (fewer requests per wake-up),
 so the CPU ratios against an idle-ish floor lean, if anything, in hookline's favour.
 
-Where the CPU goes, from this run's own numbers: reading the body costs
-${(cpu('floor-read-body') - cpu('floor')).toFixed(1)} µs a request over the floor; verifying it by hand
-(HMAC-SHA256 and \`JSON.parse\`) ${(cpu('floor-verify') - cpu('floor-read-body')).toFixed(1)} µs more; hookline's
-own work on top of that ${(cpu('hookline') - cpu('floor-verify')).toFixed(1)} µs (the timestamp window, every
-signature entry, strict UTF-8, validation, routing, the dedupe claim and completion, and the
-promise hops between them). Node 20's \`createHmac\` alone costs about 2.5 µs of fixed overhead
-per call, more than hashing a small body (see the unwrap section).
+Where the CPU goes, from this run's own numbers, per request: reading the body costs
+${(cpu('floor-read-body') - cpu('floor')).toFixed(1)} µs over the floor; verifying it by hand (HMAC-SHA256 and \`JSON.parse\`) costs
+${(cpu('floor-verify') - cpu('floor-read-body')).toFixed(1)} µs more; hookline's own work on top of that costs ${(cpu('hookline') - cpu('floor-verify')).toFixed(1)} µs (the timestamp
+window, every signature entry, strict UTF-8, validation, routing, the dedupe claim and
+completion, and the promise hops between them). Node 20's \`createHmac\` alone costs about 2.5 µs
+of fixed overhead per call, more than hashing a small body (see the unwrap section).
 
 Rerun: \`npm run bench:http\` (\`-- --write\` updates this section; \`BENCH_SECONDS\`,
 \`BENCH_ROUNDS\`, \`BENCH_CONNECTIONS\` tune the run).
