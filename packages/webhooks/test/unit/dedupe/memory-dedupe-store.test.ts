@@ -72,3 +72,39 @@ describe('MemoryDedupeStore eviction in batches', () => {
     expect((await store.claim('id-11')).status).toBe('in_progress'); // kept
   });
 });
+
+describe('MemoryDedupeStore slots', () => {
+  it('keeps every id right while its arrays grow past their first size', async () => {
+    const store = new MemoryDedupeStore({ maxEntries: 5000 });
+    const tokens = new Map<string, string>();
+    for (let i = 0; i < 3000; i++) {
+      const claim = await store.claim(`id-${i}`);
+      if (claim.status !== 'claimed') throw new Error(`id-${i} was not claimed`);
+      tokens.set(`id-${i}`, claim.token);
+    }
+    for (let i = 0; i < 3000; i += 2) await store.complete(`id-${i}`, tokens.get(`id-${i}`) as string);
+    expect(store.size).toBe(3000);
+    expect((await store.claim('id-0')).status).toBe('completed');
+    expect((await store.claim('id-1')).status).toBe('in_progress');
+    expect((await store.claim('id-2998')).status).toBe('completed');
+    expect((await store.claim('id-2999')).status).toBe('in_progress');
+  });
+
+  it('never lets a token of an evicted or released claim touch the id that reuses its slot', async () => {
+    const store = new MemoryDedupeStore({ maxEntries: 2 });
+    const a = await store.claim('a');
+    await store.claim('b');
+    await store.claim('c'); // over the limit: a, the oldest, is evicted and its slot freed
+    expect(store.size).toBe(2);
+    const d = await store.claim('d'); // b is evicted; d takes a freed slot
+    if (a.status !== 'claimed' || d.status !== 'claimed') throw new Error('expected claims');
+    await store.release('d', a.token);
+    await store.complete('a', a.token); // the evicted holder finishes: a is remembered anew
+    expect((await store.claim('d')).status).toBe('in_progress');
+    expect((await store.claim('a')).status).toBe('completed');
+    await store.release('d', 'not-a-token');
+    expect((await store.claim('d')).status).toBe('in_progress');
+    await store.release('d', d.token);
+    expect((await store.claim('d')).status).toBe('claimed');
+  });
+});
