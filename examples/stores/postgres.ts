@@ -3,6 +3,8 @@ import { Webhooks } from '@hookline/webhooks';
 import pg from 'pg';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+// Without a listener, an idle connection the database drops (a restart) crashes the process.
+pool.on('error', (error) => console.error('postgres pool:', error.message));
 const dedupe = new PostgresDedupeStore(pool, { table: 'webhook_dedupe' });
 await dedupe.ready(); // creates the table if needed; fails at start-up if the database is unreachable
 export const webhooks = new Webhooks({ dedupe });

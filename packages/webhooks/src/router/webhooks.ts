@@ -154,20 +154,27 @@ export class Webhooks {
       store.releaseSync(event.id, token);
       return this.#fail(error, event);
     }
-    if (running === undefined) {
-      store.completeSync(event.id, token);
-      return { status: 'processed', event };
-    }
+    if (running === undefined) return this.#completeNow(store, event, token);
     return running.then(
-      () => {
-        store.completeSync(event.id, token);
-        return { status: 'processed', event };
-      },
+      () => this.#completeNow(store, event, token),
       (error: unknown) => {
         store.releaseSync(event.id, token);
         return this.#fail(error, event);
       },
     );
+  }
+
+  /**
+   * Records a processed event. If the store fails here the event still counts as processed (the
+   * handlers ran; see runOnce), and onError is told.
+   */
+  #completeNow(store: SyncDedupeStore, event: WebhookEvent, token: string): ReceiveResult | Promise<ReceiveResult> {
+    try {
+      store.completeSync(event.id, token);
+    } catch (error) {
+      return this.#report(unrecordedError(event, error), { event }).then(() => ({ status: 'processed', event }));
+    }
+    return { status: 'processed', event };
   }
 
   /** The result for a delivery whose claim found the event completed or in progress. */
@@ -217,8 +224,12 @@ export class Webhooks {
         return { status: 'processed', event };
       }
       const outcome = await runOnce(this.dedupe, event.id, () => dispatch(event, handlers));
-      if (outcome.status !== 'processed') this.log.debug(`webhook ${event.id}: ${outcome.status}, handlers skipped`);
-      return { ...outcome, event };
+      if (outcome.status !== 'processed') {
+        this.log.debug(`webhook ${event.id}: ${outcome.status}, handlers skipped`);
+        return { ...outcome, event };
+      }
+      if (outcome.unrecorded !== undefined) await this.#report(unrecordedError(event, outcome.unrecorded), { event });
+      return { status: 'processed', event };
     } catch (error) {
       return this.#fail(error, event);
     }
@@ -244,6 +255,17 @@ export class Webhooks {
       if (result.status === 'rejected') this.log.error(`webhooks onError handler threw: ${describe(result.reason)}`);
     }
   }
+}
+
+/** What `onError` sees when the handlers succeeded but the store could not record it. */
+function unrecordedError(event: WebhookEvent, cause: unknown): Error {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new Error(
+    `webhook ${event.id}: the handlers ran, but the dedupe store could not record the event as processed ` +
+      `(${reason}). The delivery was acknowledged; its claim stays until the lease expires, and a redelivery ` +
+      'after that would run the handlers again.',
+    { cause },
+  );
 }
 
 function remove<T>(list: T[] | undefined, item: T): void {

@@ -381,3 +381,54 @@ describe('handler types', () => {
     webhooks.on('session.created', onVault);
   });
 });
+
+/** A store that claims and releases, but fails to record a completion (its database went away). */
+class CompletionFailsStore extends MemoryDedupeStore {
+  override completeSync(): void {
+    throw new Error('connection terminated');
+  }
+  override async complete(): Promise<void> {
+    throw new Error('connection terminated');
+  }
+}
+
+/** The same, without the synchronous methods. */
+class AsyncCompletionFailsStore implements DedupeStore {
+  readonly #inner = new MemoryDedupeStore();
+  claim(id: string) {
+    return this.#inner.claim(id);
+  }
+  async complete(): Promise<void> {
+    throw new Error('connection terminated');
+  }
+  release(id: string, token: string) {
+    return this.#inner.release(id, token);
+  }
+}
+
+describe.each([
+  { store: 'synchronous', make: () => new CompletionFailsStore() },
+  { store: 'asynchronous', make: () => new AsyncCompletionFailsStore() },
+])('Webhooks when the $store store fails to record a completion', ({ make }) => {
+  it.each([
+    { handler: 'synchronous', receive: ((w, d) => w[receiveNow](d)) as Receive },
+    { handler: 'asynchronous', receive: ((w, d) => w.verifyAndReceive(d)) as Receive },
+  ])('still counts a $handler handler run as processed, and tells onError', async ({ handler, receive }) => {
+    const webhooks = new Webhooks({ key, log: quiet, dedupe: make() });
+    const reported: Error[] = [];
+    webhooks.onError((error) => {
+      reported.push(error);
+    });
+    const runs: string[] = [];
+    webhooks.on(
+      'session.created',
+      handler === 'synchronous' ? (e) => void runs.push(e.id) : async (e) => void runs.push(e.id),
+    );
+    const d = delivery('session.created');
+    expect((await receive(webhooks, d)).status).toBe('processed');
+    expect(runs).toEqual([d.event.id]);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.message).toContain('the handlers ran, but the dedupe store could not record');
+    expect(reported[0]?.cause).toMatchObject({ message: 'connection terminated' });
+  });
+});
