@@ -1,7 +1,7 @@
-import { request as httpRequest } from 'node:http';
 import { MemoryDedupeStore, sign, type WebhookEvent, Webhooks } from '@hookline/webhooks';
 import { createTestDelivery, generateSecret } from '@hookline/webhooks/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postChunked, postTruncated } from './raw-requests.js';
 import { adapters, type Running } from './servers.js';
 
 // The same HTTP contract, over real loopback servers, for every adapter: the status codes and
@@ -19,19 +19,6 @@ async function post(url: string, body: string, headers: Record<string, string>) 
   const response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual' });
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
-}
-
-/** A chunked upload without content-length, so only counting the stream can stop it. */
-function postChunked(url: string, chunks: string[], headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    for (const chunk of chunks) req.write(chunk);
-    req.end();
-  });
 }
 
 for (const [name, start] of Object.entries(adapters)) {
@@ -102,6 +89,16 @@ for (const [name, start] of Object.entries(adapters)) {
       expect(big.json.error.code).toBe('payload_too_large');
       const chunked = await postChunked(url, [delivery.body, ' '.repeat(700), ' '.repeat(700)], delivery.headers);
       expect(chunked).toBe(413);
+      expect((await post(url, delivery.body, delivery.headers)).status).toBe(204);
+      expect(runs).toHaveLength(1);
+    });
+
+    it('a request cut off mid-body runs no handler and claims nothing; the full retry is processed', async () => {
+      const { runs, url } = await setup();
+      const delivery = signed();
+      await postTruncated(url, delivery.body, delivery.headers);
+      expect(runs).toHaveLength(0);
+      // Had the cut-off attempt claimed the event, this retry would get 409.
       expect((await post(url, delivery.body, delivery.headers)).status).toBe(204);
       expect(runs).toHaveLength(1);
     });
