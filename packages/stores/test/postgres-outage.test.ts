@@ -6,9 +6,9 @@
 import { PostgresDedupeStore } from '@hookline/stores';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTcpProxy } from '../../../test/tcp-proxy.js';
 import { startOutageReceiver } from './outage-receiver.js';
 import { serviceUrl, uniqueName } from './services.js';
-import { startTcpProxy } from './tcp-proxy.js';
 
 const url = await serviceUrl('HOOKLINE_TEST_POSTGRES_URL', async (candidate) => {
   const probe = new pg.Client({ connectionString: candidate, connectionTimeoutMillis: 2000 });

@@ -7,9 +7,9 @@ import { RedisDedupeStore } from '@hookline/stores';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTcpProxy, type TcpProxy } from '../../../test/tcp-proxy.js';
 import { startOutageReceiver } from './outage-receiver.js';
 import { serviceUrl, uniqueName } from './services.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 const url = await serviceUrl('HOOKLINE_TEST_REDIS_URL', async (candidate) => {
   const probe = createClient({ url: candidate, socket: { reconnectStrategy: false, connectTimeout: 2000 } });
