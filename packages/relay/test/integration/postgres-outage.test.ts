@@ -69,7 +69,9 @@ describeOnPostgres('A relay process when PostgreSQL goes away and comes back ($n
 
       await proxy.cut();
       const during = createTestDelivery({ type: 'session.status_idled', key });
-      expect(await ingest(during)).toBe(503);
+      // A reset instead of 503 means the process died: its stderr says why.
+      const refused = await ingest(during).catch((error) => `${error.cause ?? error}; relay stderr: ${relay.stderr()}`);
+      expect(refused).toBe(503);
       await expect.poll(async () => (await fetch(`${relay.url}/readyz`)).status, { timeout: 10_000 }).toBe(503);
       // Long enough for the dispatcher and the pool to fail a few times on their own.
       await new Promise((resolve) => setTimeout(resolve, 2000));
