@@ -6,7 +6,7 @@
 import { PostgresDedupeStore } from '@hookline/stores';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTcpProxy } from '../../../test/tcp-proxy.js';
+import { proxyTo } from '../../../test/tcp-proxy.js';
 import { startOutageReceiver } from './outage-receiver.js';
 import { serviceUrl, uniqueName } from './services.js';
 
@@ -23,12 +23,8 @@ afterEach(async () => {
 
 /** An endpoint whose PostgresDedupeStore reaches the database through a proxy the test controls. */
 async function setup() {
-  const direct = new URL(url as string);
-  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-  const viaProxy = new URL(direct);
-  viaProxy.hostname = '127.0.0.1';
-  viaProxy.port = String(proxy.port);
-  const pool = new pg.Pool({ connectionString: viaProxy.href, connectionTimeoutMillis: 1000 });
+  const { proxy, url: viaProxy } = await proxyTo(url as string, 5432);
+  const pool = new pg.Pool({ connectionString: viaProxy, connectionTimeoutMillis: 1000 });
   // What every pg application needs: an idle connection the database drops must not crash it.
   pool.on('error', () => undefined);
   const table = uniqueName('pg_outage');

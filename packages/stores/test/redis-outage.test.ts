@@ -7,7 +7,7 @@ import { RedisDedupeStore } from '@hookline/stores';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTcpProxy, type TcpProxy } from '../../../test/tcp-proxy.js';
+import { proxyTo, type TcpProxy } from '../../../test/tcp-proxy.js';
 import { startOutageReceiver } from './outage-receiver.js';
 import { serviceUrl, uniqueName } from './services.js';
 
@@ -24,8 +24,7 @@ afterEach(async () => {
 });
 
 async function proxyToRedis(): Promise<TcpProxy> {
-  const direct = new URL(url as string);
-  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 6379) });
+  const { proxy } = await proxyTo(url as string, 6379);
   cleanups.push(() => proxy.close());
   return proxy;
 }

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { createTestDelivery } from '@hookline/webhooks/testing';
 import { afterAll, expect, it } from 'vitest';
-import { startTcpProxy } from '../../../../test/tcp-proxy.js';
+import { proxyTo } from '../../../../test/tcp-proxy.js';
 import { databaseVariants, describeOnPostgres } from '../helpers/databases.js';
 import { startRelayProcess } from '../helpers/multi-process.js';
 
@@ -19,11 +19,7 @@ describeOnPostgres('A relay process when PostgreSQL goes away and comes back ($n
 
   it('refuses ingress while the database is away, stays up, and accepts and delivers again once it is back', async () => {
     const database = variant.fresh();
-    const direct = new URL(database.databaseUrl as string);
-    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(direct);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
+    const { proxy, url: viaProxy } = await proxyTo(database.databaseUrl as string, 5432);
 
     const received: string[] = [];
     const receiver = createServer((req, res) => {
@@ -44,7 +40,7 @@ describeOnPostgres('A relay process when PostgreSQL goes away and comes back ($n
       HOOKLINE_ADMIN_TOKEN: token,
       HOOKLINE_MASTER_KEY: randomBytes(32).toString('hex'),
       HOOKLINE_DATA_DIR: database.dataDir,
-      HOOKLINE_DATABASE_URL: viaProxy.href,
+      HOOKLINE_DATABASE_URL: viaProxy,
       HOOKLINE_POSTGRES_SCHEMA: database.postgresSchema,
       HOOKLINE_ALLOW_NETWORKS: '127.0.0.0/8',
       HOOKLINE_LOG_LEVEL: 'error',

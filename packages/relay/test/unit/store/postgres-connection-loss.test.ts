@@ -4,7 +4,7 @@
 // process (it did: the relay process died in postgres-outage.test.ts). The driver must turn it
 // into a failed transaction, destroy the broken client, and work again once the database is back.
 import { expect, it } from 'vitest';
-import { startTcpProxy } from '../../../../../test/tcp-proxy.js';
+import { proxyTo } from '../../../../../test/tcp-proxy.js';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import { StoreUnavailableError } from '../../../src/store/sql-driver.js';
 import { databaseVariants, describeOnPostgres } from '../../helpers/databases.js';
@@ -14,13 +14,9 @@ const variants = await databaseVariants('connection-loss');
 describeOnPostgres('The PostgreSQL driver losing a connection mid-transaction on $name', variants, (variant) => {
   it('fails that transaction, keeps the process up, and runs the next one once the database is back', async () => {
     const config = variant.fresh();
-    const direct = new URL(config.databaseUrl as string);
-    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(direct);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
+    const { proxy, url: viaProxy } = await proxyTo(config.databaseUrl as string, 5432);
     const db = new PostgresDriver({
-      connectionString: viaProxy.href,
+      connectionString: viaProxy,
       schema: config.postgresSchema ?? '',
       maxConnections: 1,
     });
