@@ -1,7 +1,7 @@
 // Judges and formats the results of `npm run bench:http`: the terminal summary and the
 // "HTTP receiving" section of docs/benchmarks.md (replaced in place; other sections belong to
 // other benches).
-import { readFileSync, writeFileSync } from 'node:fs';
+export { writeSection } from './docs-section.mjs';
 
 /** Issue 3: hookline serves at least this share of what the floor serves. */
 export const TARGET_SHARE = 0.85;
@@ -145,18 +145,4 @@ of fixed overhead per call, more than hashing a small body (see the unwrap secti
 Rerun: \`npm run bench:http\` (\`-- --write\` updates this section; \`BENCH_SECONDS\`,
 \`BENCH_ROUNDS\`, \`BENCH_CONNECTIONS\` tune the run).
 `;
-}
-
-/** Replaces the "HTTP receiving" section of docs/benchmarks.md (or appends it). */
-export function writeSection(section, path = new URL('../docs/benchmarks.md', import.meta.url)) {
-  let text;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    text =
-      '# Benchmarks\n\nEvery number here comes from a script in `bench/` that compares against a peer or a floor in the same run.\n';
-  }
-  const pattern = /## HTTP receiving \(npm run bench:http\)\n[\s\S]*?(?=\n## |$)/;
-  text = pattern.test(text) ? text.replace(pattern, `${section.trimEnd()}\n`) : `${text.trimEnd()}\n\n${section}`;
-  writeFileSync(path, `${text.trimEnd()}\n`);
 }

@@ -1,7 +1,9 @@
 // Formats the results of `npm run bench:relay` for the terminal and for the "Relay" section
 // of docs/benchmarks.md (replaced in place; other sections belong to other benches).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+
+export { writeSection } from './docs-section.mjs';
 
 export const TARGETS = {
   ingressPerSecond: 4_000,
@@ -169,13 +171,4 @@ PostgreSQL comes from \`HOOKLINE_BENCH_POSTGRES_URL\` or \`HOOKLINE_TEST_POSTGRE
 \`BENCH_RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof"\` profiles the relay process, and any
 \`HOOKLINE_*\` variable set for the bench reaches the relay (e.g. \`HOOKLINE_SQLITE_SYNCHRONOUS=NORMAL\`).
 `;
-}
-
-/** Replaces (or appends) the "Relay" section of docs/benchmarks.md. */
-export function writeSection(section) {
-  const path = new URL('../docs/benchmarks.md', import.meta.url);
-  let text = readFileSync(path, 'utf8');
-  const pattern = /## Relay \(npm run bench:relay\)\n[\s\S]*?(?=\n+## |$)/;
-  text = pattern.test(text) ? text.replace(pattern, section.trimEnd()) : `${text.trimEnd()}\n\n${section}`;
-  writeFileSync(path, `${text.trimEnd()}\n`);
 }

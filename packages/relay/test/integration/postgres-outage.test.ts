@@ -4,13 +4,12 @@
 // (503, nothing accepted it cannot keep) rather than hang, the process must stay up, and once
 // the database is back it must accept and deliver again without a restart.
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { createTestDelivery } from '@hookline/webhooks/testing';
 import { afterAll, expect, it } from 'vitest';
 import { proxyTo } from '../../../../test/tcp-proxy.js';
 import { databaseVariants, describeOnPostgres } from '../helpers/databases.js';
 import { startRelayProcess } from '../helpers/multi-process.js';
+import { TestReceiver } from '../helpers/receiver.js';
 
 const variants = await databaseVariants('postgres_outage');
 
@@ -21,17 +20,8 @@ describeOnPostgres('A relay process when PostgreSQL goes away and comes back ($n
     const database = variant.fresh();
     const { proxy, url: viaProxy } = await proxyTo(database.databaseUrl as string, 5432);
 
-    const received: string[] = [];
-    const receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')).id);
-        res.writeHead(204).end();
-      });
-    });
-    receiver.listen(0, '127.0.0.1');
-    await once(receiver, 'listening');
+    const receiver = await new TestReceiver({ now: () => Date.now() }).start();
+    const received = () => receiver.received.map((delivery) => JSON.parse(delivery.body).id as string);
 
     const key = `whsec_${randomBytes(32).toString('base64')}`;
     const token = `hla_${randomBytes(16).toString('hex')}`;
@@ -56,12 +46,12 @@ describeOnPostgres('A relay process when PostgreSQL goes away and comes back ($n
       const created = await fetch(`${relay.url}/v1/destinations`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook` }),
+        body: JSON.stringify({ url: receiver.url('/hook') }),
       });
       expect(created.status).toBe(201);
       const before = createTestDelivery({ type: 'session.status_idled', key });
       expect(await ingest(before)).toBe(200);
-      await expect.poll(() => received.includes(before.id), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => received().includes(before.id), { timeout: 10_000 }).toBe(true);
 
       await proxy.cut();
       const during = createTestDelivery({ type: 'session.status_idled', key });
@@ -79,12 +69,12 @@ describeOnPostgres('A relay process when PostgreSQL goes away and comes back ($n
       const after = createTestDelivery({ type: 'session.status_idled', key });
       expect(await ingest(after)).toBe(200);
       await expect
-        .poll(() => [during.id, after.id].every((id) => received.includes(id)), { timeout: 15_000 })
+        .poll(() => [during.id, after.id].every((id) => received().includes(id)), { timeout: 15_000 })
         .toBe(true);
       expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
     } finally {
       await relay.kill('SIGTERM');
-      receiver.close();
+      await receiver.stop();
       await proxy.close();
     }
   }, 60_000);

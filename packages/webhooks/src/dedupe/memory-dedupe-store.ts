@@ -8,7 +8,7 @@ export interface MemoryDedupeStoreOptions extends DedupeTimingOptions {
   now?: () => number;
 }
 
-// The state of a slot; a slot not in use holds neither.
+// The state of an id's slot. A slot no id maps to is free, whatever it still holds.
 const PROCESSING = 1;
 const COMPLETED = 2;
 /** Slots the arrays start with; they double up to `maxEntries + 1`. */

@@ -82,17 +82,21 @@ export class PostgresDriver implements SqlDriver {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return guarded(() => this.#transaction(fn));
+    return guarded(() =>
+      this.#inTransaction((client) =>
+        fn({ query: async (sql, params = []) => (await client.query(prepared(sql, params))).rows as SqlRow[] }),
+      ),
+    );
   }
 
   /**
-   * Runs `work` with a client checked out of the pool. A connection that dies while a client is
-   * checked out emits 'error' on that client, not on the pool (which watches only idle clients,
-   * and `pool.query` guards its own): without a listener a database restart crashes the process.
-   * The pending query rejects with the same error, so the listener only keeps it, and the broken
-   * client is then destroyed instead of going back to the pool.
+   * Runs `work` in a transaction on a client checked out of the pool. A connection that dies
+   * while a client is checked out emits 'error' on that client, not on the pool (which watches
+   * only idle clients, and `pool.query` guards its own): without a listener a database restart
+   * crashes the process. The pending query rejects with the same error, so the listener only
+   * keeps it, and the broken client is then destroyed instead of going back to the pool.
    */
-  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async #inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
     const onError = (error: Error) => {
@@ -100,52 +104,36 @@ export class PostgresDriver implements SqlDriver {
     };
     client.on('error', onError);
     try {
-      return await work(client);
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
     } finally {
       client.off('error', onError);
       client.release(broken);
     }
   }
 
-  #transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.#withClient(async (client) => {
-      try {
-        await client.query('BEGIN');
-        const result = await fn({
-          query: async (sql, params = []) => (await client.query(prepared(sql, params))).rows as SqlRow[],
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
-  }
-
   migrate(): Promise<void> {
-    return this.#withClient(async (client) => {
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
-        await client.query(
-          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
-        );
-        const { rows } = await client.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
-        const applied = Number(rows[0]?.v ?? 0);
-        for (const [index, sql] of POSTGRES_MIGRATIONS.entries()) {
-          if (index + 1 <= applied) continue;
-          await client.query(sql);
-          await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
-            index + 1,
-            Date.now(),
-          ]);
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+    // Unprepared queries: a migration may hold several statements.
+    return this.#inTransaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+      );
+      const { rows } = await client.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+      const applied = Number(rows[0]?.v ?? 0);
+      for (const [index, sql] of POSTGRES_MIGRATIONS.entries()) {
+        if (index + 1 <= applied) continue;
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          index + 1,
+          Date.now(),
+        ]);
       }
     });
   }

@@ -393,16 +393,9 @@ class CompletionFailsStore extends MemoryDedupeStore {
 }
 
 /** The same, without the synchronous methods. */
-class AsyncCompletionFailsStore implements DedupeStore {
-  readonly #inner = new MemoryDedupeStore();
-  claim(id: string) {
-    return this.#inner.claim(id);
-  }
-  async complete(): Promise<void> {
+class AsyncCompletionFailsStore extends AsyncOnlyStore {
+  override async complete(): Promise<void> {
     throw new Error('connection terminated');
-  }
-  release(id: string, token: string) {
-    return this.#inner.release(id, token);
   }
 }
 
